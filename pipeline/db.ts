@@ -1,0 +1,78 @@
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+export interface DbOptions {
+  /** Database file; ':memory:' for a throwaway database. */
+  path: string;
+  threads?: number;
+  /** DuckDB memory limit, e.g. '4GB'. Everything heavy runs in DuckDB, so this bounds the run. */
+  memoryLimit?: string;
+  /** Where DuckDB spills when a query outgrows the memory limit. */
+  tempDir?: string;
+}
+
+/** One DuckDB database and the connection the pipeline works through. */
+export class Db {
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(options: DbOptions): Promise<Db> {
+    const config: Record<string, string> = {};
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+    if (options.tempDir !== undefined) config.temp_directory = options.tempDir;
+    // Insertion order is kept so that outputs are byte-identical from run to run.
+    config.preserve_insertion_order = 'true';
+    const instance = await DuckDBInstance.create(options.path, config);
+    const connection = await instance.connect();
+    return new Db(instance, connection, options.path);
+  }
+
+  /** Run one or more statements, discarding results. */
+  async exec(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Run a query and return its rows as plain JSON-safe objects (BIGINT as string/number, dates as ISO text). */
+  async all<T = Record<string, unknown>>(
+    sql: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+  ): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as unknown as T[];
+  }
+
+  /** The first row of a query, or undefined. */
+  async one<T = Record<string, unknown>>(
+    sql: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+  ): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  /** A single number from a query such as `SELECT count(*) AS n ...`. */
+  async count(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<number> {
+    const row = await this.one<Record<string, unknown>>(sql, params);
+    if (!row) return 0;
+    const value = Object.values(row)[0];
+    return value === null || value === undefined ? 0 : Number(value);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** A SQL string literal: quotes doubled. Use for file paths and identifiers built from config. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A quoted SQL identifier. */
+export function sqlIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
