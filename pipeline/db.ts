@@ -1,4 +1,11 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBListValue,
+  DuckDBStructValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export interface DbOptions {
   /** Database file; ':memory:' for a throwaway database. */
@@ -35,13 +42,21 @@ export class Db {
     await this.connection.run(sql, params);
   }
 
-  /** Run a query and return its rows as plain JSON-safe objects (BIGINT as string/number, dates as ISO text). */
+  /**
+   * Run a query and return its rows as plain objects: integers as numbers (as strings beyond 2^53),
+   * decimals as numbers, dates and timestamps as ISO text, lists as arrays. Only for small results:
+   * bulk data stays in DuckDB.
+   */
   async all<T = Record<string, unknown>>(
     sql: string,
     params?: DuckDBValue[] | Record<string, DuckDBValue>,
   ): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjectsJson() as unknown as T[];
+    return reader.getRowObjects().map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) out[key] = toPlain(value);
+      return out as T;
+    });
   }
 
   /** The first row of a query, or undefined. */
@@ -75,4 +90,29 @@ export function sqlString(value: string): string {
 /** A quoted SQL identifier. */
 export function sqlIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A DuckDB value as a plain JavaScript value. */
+export function toPlain(value: DuckDBValue): unknown {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
+    return value;
+  }
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (value instanceof DuckDBDecimalValue) return value.toDouble();
+  if (value instanceof DuckDBListValue) return value.items.map(toPlain);
+  if (value instanceof DuckDBStructValue) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value.entries)) out[k] = toPlain(v);
+    return out;
+  }
+  return String(value);
 }

@@ -1,0 +1,69 @@
+/**
+ * A column profile maps the header of one input layout onto padan's canonical column names.
+ * Headers match case-insensitively after trimming and collapsing spaces (SPEC §1); `_` and space
+ * are treated alike so that `NO_KK` and `NO KK` both match.
+ */
+export interface ProfileColumn {
+  /** Header as written in SPEC. */
+  header: string;
+  /** Canonical column name in the raw table. */
+  key: string;
+  required: boolean;
+  /** Other spellings seen in real exports. */
+  aliases?: readonly string[];
+}
+
+export interface Profile {
+  name: string;
+  columns: readonly ProfileColumn[];
+}
+
+export function headerKey(header: string): string {
+  return header
+    .replace(/^\uFEFF/, '')
+    .replace(/_/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
+}
+
+export interface HeaderMapping {
+  /** For each file column, in file order: the canonical key, or the header as written for an extra column. */
+  columns: string[];
+  /** Canonical keys found. */
+  found: Set<string>;
+  /** Required headers that are missing. */
+  missing: string[];
+  /** File headers that are not in the profile (kept and passed through). */
+  extra: string[];
+}
+
+/** Match a file's header against a profile. */
+export function mapHeader(profile: Profile, header: readonly string[]): HeaderMapping {
+  const byKey = new Map<string, ProfileColumn>();
+  for (const column of profile.columns) {
+    byKey.set(headerKey(column.header), column);
+    for (const alias of column.aliases ?? []) byKey.set(headerKey(alias), column);
+  }
+  const columns: string[] = [];
+  const found = new Set<string>();
+  const extra: string[] = [];
+  const used = new Set<string>();
+  for (const [i, raw] of header.entries()) {
+    const column = byKey.get(headerKey(raw));
+    if (column && !found.has(column.key)) {
+      columns.push(column.key);
+      found.add(column.key);
+      used.add(column.key);
+    } else {
+      // An extra (or repeated) column keeps its own header; a blank header gets its position.
+      let name = raw.trim() === '' ? `KOLOM_${i + 1}` : raw.trim();
+      while (used.has(name)) name = `${name}_${i + 1}`;
+      used.add(name);
+      columns.push(name);
+      extra.push(name);
+    }
+  }
+  const missing = profile.columns.filter((c) => c.required && !found.has(c.key)).map((c) => c.header);
+  return { columns, found, missing, extra };
+}
