@@ -1,0 +1,41 @@
+import { relative } from 'node:path';
+import type { RunResult } from '../pipeline/run.js';
+
+/** A progress line per stage on a terminal; nothing when stderr is a pipe or file (the JSON log is there). */
+export function stageProgress(stream: NodeJS.WriteStream) {
+  if (!stream.isTTY) return undefined;
+  return (stage: string, state: 'start' | 'done', seconds?: number) => {
+    if (state === 'start') stream.write(`  … ${stage}\r`);
+    else stream.write(`  ✓ ${stage.padEnd(10)} ${seconds?.toFixed(1)} s\n`);
+  };
+}
+
+/** What a person sees after `padan run`: where the outputs are and what the run decided. */
+export function formatRunSummary(result: RunResult): string {
+  const s = result.summary;
+  const where = relative(process.cwd(), result.outDir) || '.';
+  const lines = [
+    result.files.length > 0
+      ? `padan run ${result.runId}: outputs in ${where}/`
+      : `padan run ${result.runId}: plan only, database ${result.dbPath}`,
+    `  DTKS rows      ${s.rows.dtks_loaded} loaded, ${s.rows.rejected} rejected lines (see rejected.csv)`,
+    `  deactivate     ${s.deactivations.total} (${
+      Object.entries(s.deactivations.by_reason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }); ${s.deactivations.households} whole households`,
+    `  corrections    ${s.corrections.total} (${
+      Object.entries(s.corrections.by_field)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    })`,
+    `  review         ${s.reviews.total} (${
+      Object.entries(s.reviews.by_reason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    })`,
+    `  still active   ${s.rows.dtks_aktif}`,
+  ];
+  if (result.files.length > 0) lines.push(`  files          ${result.files.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}

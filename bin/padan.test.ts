@@ -1,0 +1,175 @@
+/**
+ * The real `padan` command, as built by `npm test` (tsc emits dist/ before vitest runs).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../pipeline/config.js';
+import { packageRoot } from '../pipeline/paths.js';
+
+const ROOT = packageRoot();
+const BIN = join(ROOT, 'dist', 'bin', 'padan.js');
+const SAMPLE = join(ROOT, 'fixtures', 'sample');
+let dir: string;
+
+function padan(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PADAN_LOG_LEVEL: 'warn' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'padan-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('padan CLI', () => {
+  it('is built', () => {
+    expect(existsSync(BIN), 'run `npm run build` (npm test does it) before these tests').toBe(true);
+  });
+
+  it('prints a default config that validates', () => {
+    const r = padan('config');
+    expect(r.code).toBe(0);
+    expect(() => parseConfig(JSON.parse(r.stdout))).not.toThrow();
+  });
+
+  it('lists the rules', () => {
+    const r = padan('rules');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^nik\.structure\s+NIK_INVALID\s+review/m);
+  });
+
+  it('exits 2 on a usage error and on an invalid config', async () => {
+    expect(padan('run', '--dtks', 'x.csv').code).toBe(2);
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ identity: { nameStrong: 2 } }));
+    const r = padan('run', '--dtks', 'a', '--dukcapil', 'b', '--out', join(dir, 'o'), '--config', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json: identity\.nameStrong/);
+  });
+
+  it('exits 3 naming the file when an input cannot be read', () => {
+    const r = padan(
+      'run',
+      '--dtks',
+      join(dir, 'missing.csv'),
+      '--dukcapil',
+      join(SAMPLE, 'dukcapil.csv'),
+      '--out',
+      join(dir, 'o3'),
+    );
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/--dtks .*missing\.csv: cannot be opened/);
+  });
+
+  it('runs the sample, prints where the outputs went, and leaves no personal data in the log', async () => {
+    const out = join(dir, 'ok');
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--dtks',
+        join(SAMPLE, 'dtks.csv'),
+        '--dukcapil',
+        join(SAMPLE, 'dukcapil.csv'),
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8', env: { ...process.env, PADAN_LOG_LEVEL: 'debug' } },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/outputs in .*ok\//);
+    expect(r.stdout).toMatch(/deactivate\s+\d+ \(DECEASED \d+, DUPLICATE \d+, MOVED \d+\)/);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    // No NIK (16 digits) and no name of the sample in the log.
+    expect(r.stderr).not.toMatch(/\d{16}/);
+    expect(r.stderr).not.toMatch(/SOEKARNO|SUKARNO|SITI AMINAH/);
+  });
+
+  it('leaves no manifest.json when a run fails half-way', async () => {
+    const out = join(dir, 'half');
+    // A finished run first, so that a stale manifest exists.
+    expect(
+      padan(
+        'run',
+        '--dtks',
+        join(SAMPLE, 'dtks.csv'),
+        '--dukcapil',
+        join(SAMPLE, 'dukcapil.csv'),
+        '--out',
+        out,
+      ).code,
+    ).toBe(0);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    // Now make one output impossible to write: the run fails after writing others.
+    await rm(join(out, 'review.csv'));
+    await mkdir(join(out, 'review.csv'));
+    const r = padan(
+      'run',
+      '--dtks',
+      join(SAMPLE, 'dtks.csv'),
+      '--dukcapil',
+      join(SAMPLE, 'dukcapil.csv'),
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/internal error/);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    expect(existsSync(join(out, 'deactivate.csv'))).toBe(true);
+  });
+
+  it('leaves no manifest.json when an input lacks a required column', async () => {
+    const out = join(dir, 'nocol');
+    expect(
+      padan(
+        'run',
+        '--dtks',
+        join(SAMPLE, 'dtks.csv'),
+        '--dukcapil',
+        join(SAMPLE, 'dukcapil.csv'),
+        '--out',
+        out,
+      ).code,
+    ).toBe(0);
+    const broken = join(dir, 'dukcapil-nocol.csv');
+    const text = await readFile(join(SAMPLE, 'dukcapil.csv'), 'utf8');
+    await writeFile(broken, text.replace('STAT_HIDUP', 'STATUS'));
+    const r = padan('run', '--dtks', join(SAMPLE, 'dtks.csv'), '--dukcapil', broken, '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/dukcapil-nocol\.csv: required column "STAT_HIDUP" not found/);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
+
+  it('reads Parquet inputs with the same column names', async () => {
+    const out = join(dir, 'pq');
+    const { Db } = await import('../pipeline/db.js');
+    const db = await Db.open({ path: ':memory:' });
+    await copyFile(join(SAMPLE, 'dukcapil.csv'), join(dir, 'dk.csv'));
+    await db.exec(
+      `COPY (SELECT * FROM read_csv('${join(SAMPLE, 'dtks.csv')}', all_varchar = true, ignore_errors = true)) TO '${join(dir, 'dtks.parquet')}' (FORMAT parquet)`,
+    );
+    db.close();
+    const r = padan(
+      'run',
+      '--dtks',
+      join(dir, 'dtks.parquet'),
+      '--dukcapil',
+      join(dir, 'dk.csv'),
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.inputs[0].format).toBe('parquet');
+  });
+});

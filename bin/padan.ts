@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { defaultConfig, loadConfig } from '../pipeline/config.js';
+import { ExitCode, PadanError } from '../pipeline/errors.js';
+import { createLogger } from '../pipeline/logger.js';
+import { run } from '../pipeline/run.js';
+import { PADAN_VERSION } from '../pipeline/version.js';
+import { CATALOGUE } from '../rules/catalogue.js';
+import { formatRunSummary, stageProgress } from './output.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function memorySize(value: string): string {
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw new InvalidArgumentError('expected a size such as 4GB or 512MiB');
+  }
+  return value.trim();
+}
+
+const program = new Command()
+  .name('padan')
+  .description('Reconcile the DTKS social-welfare register with the Dukcapil civil registry')
+  .version(PADAN_VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('run')
+  .description('Load a DTKS export and a Dukcapil extract, reconcile them and write the decision files')
+  .requiredOption('--dtks <file>', 'DTKS export (SIKS-NG layout), CSV or Parquet')
+  .requiredOption('--dukcapil <file>', 'Dukcapil extract, CSV or Parquet')
+  .requiredOption('--out <dir>', 'output folder (padan writes only there)')
+  .option('--config <file>', 'JSON config with policies and thresholds (see `padan config`)')
+  .option('--db <file>', 'working DuckDB database (default: OUT/padan.duckdb)')
+  .option('--threads <n>', 'DuckDB threads (default: all cores)', positiveInt)
+  .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB (default: 80% of RAM)', memorySize)
+  .option('--temp-dir <dir>', 'where DuckDB spills when memory is short (default: OUT/.tmp)')
+  .option('--regions <dir>', 'a newer Kemendagri region list in the same CSV layout')
+  .option('--plan', 'plan only: compute findings and decisions into the database, write no file')
+  .action(async (opts) => {
+    const config = await loadConfig(opts.config);
+    const logger = createLogger();
+    const result = await run({
+      dtks: opts.dtks,
+      dukcapil: opts.dukcapil,
+      out: opts.out,
+      config,
+      configPath: opts.config,
+      db: opts.db,
+      threads: opts.threads,
+      memoryLimit: opts.memoryLimit,
+      tempDir: opts.tempDir,
+      regions: opts.regions,
+      planOnly: opts.plan === true,
+      logger,
+      onStage: stageProgress(process.stderr),
+    });
+    process.stdout.write(formatRunSummary(result));
+  });
+
+program
+  .command('config')
+  .description('Print the default config (JSON); save it, edit it and pass it with --config')
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(defaultConfig(), null, 2)}\n`);
+  });
+
+program
+  .command('rules')
+  .description('List the detection rules: id, reason code, action, description')
+  .action(() => {
+    for (const r of CATALOGUE) {
+      process.stdout.write(
+        `${r.id.padEnd(26)} ${String(r.reason ?? '-').padEnd(22)} ${r.action.padEnd(10)} ${r.description.en}\n`,
+      );
+    }
+  });
+
+/** One line on stderr for a failed command; never a NIK, name or date (they may sit in a DuckDB message). */
+function scrub(message: string): string {
+  return message
+    .split('\n')[0]
+    ?.replace(/'[^']*'/g, "'…'")
+    .replace(/"[^"]*"/g, (m) => (m.length > 40 ? '"…"' : m))
+    .replace(/\d{8,}/g, '…') as string;
+}
+
+async function main(): Promise<number> {
+  try {
+    await program.parseAsync(process.argv);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+      ) {
+        return ExitCode.ok;
+      }
+      return ExitCode.usage;
+    }
+    if (error instanceof PadanError) {
+      process.stderr.write(`padan: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `padan: internal error: ${scrub(message)}; no manifest.json was written, so the outputs are incomplete. ` +
+        'Rerun with PADAN_LOG_LEVEL=debug and report the log.\n',
+    );
+    return ExitCode.internal;
+  }
+}
+
+process.exitCode = await main();

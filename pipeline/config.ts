@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+
+/**
+ * Policies and thresholds of a run. Every key has a default; a config file overrides any subset.
+ * The defaults lean to precision: a wrong deactivation cuts a poor family's aid.
+ */
+export const ConfigSchema = z
+  .object({
+    /**
+     * The date ages and NIK centuries are computed against. Default: the latest birth or death date
+     * in the Dukcapil extract, which is within days of the extract date and keeps reruns identical.
+     */
+    referenceDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+      .nullable()
+      .default(null),
+    identity: z
+      .object({
+        /** Jaro–Winkler of normalised names at or above which names agree strongly. */
+        nameStrong: z.number().min(0).max(1).default(0.9),
+        /** At or above this, names agree weakly (typos, initials, dropped tokens). */
+        nameWeak: z.number().min(0).max(1).default(0.75),
+      })
+      .strict()
+      .default({ nameStrong: 0.9, nameWeak: 0.75 }),
+    deactivate: z
+      .object({
+        deceased: z.boolean().default(true),
+        duplicate: z.boolean().default(true),
+        moved: z.boolean().default(true),
+      })
+      .strict()
+      .default({ deceased: true, duplicate: true, moved: true }),
+    corrections: z
+      .object({
+        /** Fields taken from Dukcapil when the identity is confirmed (FIELD_CORRECTED). */
+        fields: z
+          .array(z.enum(['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung']))
+          .default(['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung']),
+      })
+      .strict()
+      .default({ fields: ['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung'] }),
+    regions: z
+      .object({
+        /** Accept a unique close spelling of a region name inside its parent (typos). */
+        fuzzy: z.boolean().default(true),
+      })
+      .strict()
+      .default({ fuzzy: true }),
+    household: z
+      .object({
+        /** A head younger than this is a household anomaly. */
+        minHeadAge: z.number().int().min(0).default(15),
+        /** Members this old or older can be suggested as the new head. */
+        adultAge: z.number().int().min(0).default(17),
+      })
+      .strict()
+      .default({ minHeadAge: 15, adultAge: 17 }),
+    fields: z
+      .object({
+        /** An age above this is a field anomaly. */
+        maxAge: z.number().int().min(0).default(110),
+      })
+      .strict()
+      .default({ maxAge: 110 }),
+    rules: z
+      .object({
+        /** Rule ids to skip (see `padan rules`). */
+        disabled: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ disabled: [] }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({});
+}
+
+/** Validate a config object; the error names the file and the key. */
+export function parseConfig(value: unknown, source = 'config'): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+    throw new UsageError(
+      `${source}: ${where}: ${issue?.message ?? 'invalid'}; see \`padan config\` for the defaults`,
+    );
+  }
+  return result.data;
+}
+
+export async function loadConfig(path: string | undefined): Promise<Config> {
+  if (!path) return defaultConfig();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--config ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--config ${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseConfig(json, `--config ${path}`);
+}

@@ -1,0 +1,54 @@
+import type { Rule } from './rule.js';
+
+/**
+ * Rows sharing a NIK **and** the same identity are one person registered more than once. Rows that
+ * share a NIK but are different people (a relative's NIK) are not duplicates: they are caught by
+ * nik.identity_mismatch. The row kept follows DOMAIN.md: the one in the desa where Dukcapil says
+ * the person lives, then the one whose KK matches Dukcapil, then one whose region resolved, then
+ * the first in the file.
+ */
+export const duplicateNik: Rule = {
+  id: 'duplicate.same_nik',
+  version: 1,
+  reason: 'DUPLICATE',
+  action: 'deactivate',
+  severity: 'high',
+  stage: 'detect',
+  description: {
+    id: 'Orang yang sama (NIK, nama dan tanggal lahir sama) terdaftar lebih dari sekali',
+    en: 'The same person (same NIK, name and birth date) is registered more than once',
+  },
+  async run({ db }) {
+    await db.exec(`
+      INSERT INTO findings (id_dtks, rule, reason, action, evidence, kept_id_dtks, scope)
+      WITH members AS (
+        -- With a Dukcapil record, the members of a person are the rows confirmed to it.
+        SELECT id_dtks, nik, id_keluarga, _baris, kode_desa, wilayah_status,
+          (kode_desa = dc_kode_desa) AS di_domisili, (no_kk = dc_no_kk) AS kk_sama
+        FROM dtks_padan WHERE padan_status = 'PADAN'
+        UNION ALL
+        -- Without one, rows with the same NIK are one person when their identities agree with the
+        -- NIK's first row.
+        SELECT d.id_dtks, d.nik, d.id_keluarga, d._baris, d.kode_desa, d.wilayah_status, false, false
+        FROM dtks_padan d
+        JOIN (SELECT nik, arg_min(id_dtks, _baris) AS anchor FROM dtks_padan
+              WHERE padan_status = 'TIDAK_DITEMUKAN' GROUP BY nik HAVING count(*) > 1) g ON g.nik = d.nik
+        JOIN dtks a ON a.id_dtks = g.anchor
+        WHERE d.padan_status = 'TIDAK_DITEMUKAN'
+          AND (d.id_dtks = g.anchor OR padan_identitas_sama(padan_nama_mirip(d.nama_norm, a.nama_norm),
+               padan_tanggal_level(d.tgl_lahir, a.tgl_lahir), d.jenis_kelamin, a.jenis_kelamin))
+      ),
+      ranked AS (
+        SELECT *, count(*) OVER (PARTITION BY nik) AS n,
+          first_value(id_dtks) OVER w AS kept, first_value(id_keluarga) OVER w AS kept_keluarga
+        FROM members
+        WINDOW w AS (PARTITION BY nik ORDER BY di_domisili DESC NULLS LAST, kk_sama DESC NULLS LAST,
+                     (wilayah_status = 'RESOLVED') DESC, _baris)
+      )
+      SELECT id_dtks, 'duplicate.same_nik', 'DUPLICATE', 'deactivate',
+        'Orang yang sama terdaftar ' || n || ' kali dengan NIK, nama dan tanggal lahir yang sama; dipertahankan ID DTKS ' ||
+          kept || CASE WHEN kept_keluarga = id_keluarga THEN ' (keluarga yang sama)' ELSE ' (keluarga lain)' END,
+        kept, 'PERSON'
+      FROM ranked WHERE n > 1 AND id_dtks <> kept`);
+  },
+};

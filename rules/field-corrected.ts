@@ -1,0 +1,81 @@
+import type { Rule } from './rule.js';
+
+/**
+ * When the identity is confirmed, Dukcapil is the authority on name, birth date, sex, KK and
+ * mother's name: take its values where they differ. The region is taken from Dukcapil only when the
+ * row's own region did not resolve (a resolved region that differs is a move, not a typo).
+ */
+export const fieldCorrected: Rule = {
+  id: 'field.from_dukcapil',
+  version: 1,
+  reason: 'FIELD_CORRECTED',
+  action: 'correct',
+  severity: 'low',
+  stage: 'detect',
+  description: {
+    id: 'Nama, tanggal lahir, jenis kelamin, Nomor KK, wilayah atau nama ibu kandung diambil dari Dukcapil',
+    en: "Name, birth date, sex, KK, region or mother's name taken from the matched Dukcapil record",
+  },
+  async run({ db, config }) {
+    const fields = new Set(config.corrections.fields);
+    const parts: string[] = [];
+    const candidate = (field: string, oldSql: string, newSql: string, differs: string, evidence: string) => {
+      if (!fields.has(field as never)) return;
+      parts.push(`
+        SELECT id_dtks, 'FIELD_CORRECTED' AS reason, '${field}' AS field, ${oldSql} AS old_value, ${newSql} AS new_value,
+          yakin AS confidence, '${evidence}' AS evidence
+        FROM dtks_padan WHERE padan_status = 'PADAN' AND ${differs}`);
+    };
+    candidate(
+      'nama',
+      'nama',
+      'dc_nama',
+      'dc_nama IS NOT NULL AND nama IS DISTINCT FROM dc_nama',
+      'Nama disesuaikan dengan Dukcapil',
+    );
+    candidate(
+      'tgl_lahir',
+      "strftime(tgl_lahir, '%Y-%m-%d')",
+      "strftime(dc_tgl_lahir, '%Y-%m-%d')",
+      'dc_tgl_lahir IS NOT NULL AND tgl_lahir IS DISTINCT FROM dc_tgl_lahir',
+      'Tanggal lahir disesuaikan dengan Dukcapil',
+    );
+    candidate(
+      'jenis_kelamin',
+      'jenis_kelamin',
+      'dc_jenis_kelamin',
+      'dc_jenis_kelamin IS NOT NULL AND jenis_kelamin IS DISTINCT FROM dc_jenis_kelamin',
+      'Jenis kelamin disesuaikan dengan Dukcapil',
+    );
+    candidate(
+      'no_kk',
+      'no_kk',
+      'dc_no_kk',
+      'dc_no_kk IS NOT NULL AND length(dc_no_kk) = 16 AND no_kk IS DISTINCT FROM dc_no_kk',
+      'Nomor KK disesuaikan dengan KK terbaru di Dukcapil',
+    );
+    candidate(
+      'nama_ibu_kandung',
+      'nama_ibu_kandung',
+      'dc_nama_ibu_kandung',
+      'dc_nama_ibu_kandung IS NOT NULL AND nama_ibu_kandung IS DISTINCT FROM dc_nama_ibu_kandung',
+      'Nama ibu kandung disesuaikan dengan Dukcapil',
+    );
+    if (parts.length > 0) {
+      await db.exec(`
+        INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence)
+        SELECT id_dtks, 'field.from_dukcapil', reason, 'correct', evidence, field, old_value, new_value, confidence
+        FROM (${parts.join(' UNION ALL ')})`);
+    }
+    if (fields.has('kode_desa')) {
+      // Lower confidence: the row's region was unusable, and Dukcapil's domicile is the best known.
+      await db.exec(`
+        INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence)
+        SELECT p.id_dtks, 'region.from_dukcapil', 'REGION_INVALID', 'correct',
+          'Wilayah DTKS tidak valid; diisi dengan domisili Dukcapil', 'kode_desa', p.kode_desa, p.dc_kode_desa,
+          round(least(p.yakin, 0.8), 2)
+        FROM dtks_padan p JOIN ref_desa v ON v.kode = p.dc_kode_desa
+        WHERE p.padan_status = 'PADAN' AND p.wilayah_status <> 'RESOLVED'`);
+    }
+  },
+};

@@ -1,0 +1,33 @@
+import type { Rule } from './rule.js';
+
+/**
+ * The Dukcapil domicile is another desa than the row's. Only rows whose own region resolved to one
+ * desa, and only to a desa Dukcapil names that exists in the current list: an unresolved region or
+ * an unknown Dukcapil code says nothing about a move.
+ */
+export const moved: Rule = {
+  id: 'life.moved',
+  version: 1,
+  reason: 'MOVED',
+  action: 'deactivate',
+  severity: 'high',
+  stage: 'detect',
+  description: {
+    id: 'Domisili Dukcapil berada di desa/kelurahan lain',
+    en: 'The Dukcapil domicile is in another desa/kelurahan',
+  },
+  async run({ db }) {
+    await db.exec(`
+      INSERT INTO findings (id_dtks, rule, reason, action, evidence, moved_to, scope)
+      SELECT p.id_dtks, 'life.moved', 'MOVED', 'deactivate',
+        'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
+          ', Kec. ' || k.nama || ', ' || b.nama || ' (' || p.dc_kode_desa || '), bukan desa DTKS (' || p.kode_desa || ')',
+        p.dc_kode_desa, 'PERSON'
+      FROM dtks_padan p
+      JOIN ref_desa v ON v.kode = p.dc_kode_desa
+      JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
+      JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
+      WHERE p.padan_status = 'PADAN' AND p.wilayah_status = 'RESOLVED'
+        AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa`);
+  },
+};

@@ -1,0 +1,34 @@
+import type { Rule } from './rule.js';
+
+/**
+ * A well-formed NIK whose embedded birth date or sex differs from the row's own: evidence (the NIK
+ * may be someone else's, or the row's date mistyped), not a decision by itself.
+ */
+export const nikBirthMismatch: Rule = {
+  id: 'nik.birth_mismatch',
+  version: 1,
+  reason: null,
+  action: 'info',
+  severity: 'info',
+  stage: 'validate',
+  description: {
+    id: 'Tanggal lahir atau jenis kelamin yang tersirat dalam NIK berbeda dengan data baris',
+    en: "The birth date or sex embedded in the NIK differs from the row's own",
+  },
+  async run({ db, referenceDate }) {
+    await db.exec(
+      `
+      INSERT INTO findings (id_dtks, rule, reason, action, evidence)
+      SELECT id_dtks, 'nik.birth_mismatch', NULL, 'info', array_to_string(list_filter([
+          CASE WHEN tgl_lahir IS NOT NULL AND padan_nik_ddmmyy(nik) <> strftime(tgl_lahir, '%d%m%y')
+            THEN 'tanggal lahir dalam NIK berbeda dengan TANGGAL LAHIR' END,
+          CASE WHEN jenis_kelamin IS NOT NULL AND padan_nik_jk(nik) <> jenis_kelamin
+            THEN 'jenis kelamin dalam NIK berbeda dengan JENIS KELAMIN' END], x -> x IS NOT NULL), '; ')
+      FROM dtks
+      WHERE nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(nik) AND padan_nik_lahir(nik, $ref::DATE) IS NOT NULL
+        AND ((tgl_lahir IS NOT NULL AND padan_nik_ddmmyy(nik) <> strftime(tgl_lahir, '%d%m%y'))
+          OR (jenis_kelamin IS NOT NULL AND padan_nik_jk(nik) <> jenis_kelamin))`,
+      { ref: referenceDate },
+    );
+  },
+};
