@@ -210,14 +210,17 @@ CREATE OR REPLACE MACRO padan_wilayah_tanpa_awalan(s, tingkat) AS CASE tingkat
   WHEN 'kecamatan' THEN regexp_replace(s, '^(KECAMATAN|KEC)\\s+', '')
   WHEN 'desa' THEN regexp_replace(s, '^(DESA|DS|KELURAHAN|KEL)\\s+', '')
   ELSE s END;
-CREATE OR REPLACE MACRO padan_wilayah_kunci(x, tingkat) AS
-  coalesce(nullif(padan_wilayah_tanpa_awalan(padan_wilayah_teks(x), tingkat), ''), padan_wilayah_teks(x));
-CREATE OR REPLACE MACRO padan_wilayah_jenis(x, tingkat) AS CASE
-  WHEN tingkat = 'kabupaten' AND regexp_matches(padan_wilayah_teks(x), '^(KOTAMADYA|KODYA|KOTA)\\s') THEN 'KOTA'
-  WHEN tingkat = 'kabupaten' AND regexp_matches(padan_wilayah_teks(x), '^(KABUPATEN|KAB)\\s') THEN 'KABUPATEN'
-  WHEN tingkat = 'desa' AND regexp_matches(padan_wilayah_teks(x), '^(KELURAHAN|KEL)\\s') THEN 'KELURAHAN'
-  WHEN tingkat = 'desa' AND regexp_matches(padan_wilayah_teks(x), '^(DESA|DS)\\s') THEN 'DESA'
+-- The *_dari_teks forms take text already through padan_wilayah_teks (cheaper on big inputs).
+CREATE OR REPLACE MACRO padan_wilayah_kunci_dari_teks(t, tingkat) AS
+  coalesce(nullif(padan_wilayah_tanpa_awalan(t, tingkat), ''), t);
+CREATE OR REPLACE MACRO padan_wilayah_kunci(x, tingkat) AS padan_wilayah_kunci_dari_teks(padan_wilayah_teks(x), tingkat);
+CREATE OR REPLACE MACRO padan_wilayah_jenis_dari_teks(t, tingkat) AS CASE
+  WHEN tingkat = 'kabupaten' AND regexp_matches(t, '^(KOTAMADYA|KODYA|KOTA)\\s') THEN 'KOTA'
+  WHEN tingkat = 'kabupaten' AND regexp_matches(t, '^(KABUPATEN|KAB)\\s') THEN 'KABUPATEN'
+  WHEN tingkat = 'desa' AND regexp_matches(t, '^(KELURAHAN|KEL)\\s') THEN 'KELURAHAN'
+  WHEN tingkat = 'desa' AND regexp_matches(t, '^(DESA|DS)\\s') THEN 'DESA'
   ELSE NULL END;
+CREATE OR REPLACE MACRO padan_wilayah_jenis(x, tingkat) AS padan_wilayah_jenis_dari_teks(padan_wilayah_teks(x), tingkat);
 CREATE OR REPLACE MACRO padan_wilayah_penanda_token(t) AS
   regexp_matches(t, '^[0-9]+$') OR length(t) = 1 OR list_contains([${markers}], t);
 CREATE OR REPLACE MACRO padan_wilayah_penanda(kunci) AS

@@ -624,11 +624,11 @@ describe('resolveRegions: KODE WILAYAH', () => {
   });
 
   it('reads a code from before the Papua split as its successor kecamatan', async () => {
-    const names: Input = ['PAPUA SELATAN', 'MERAUKE', 'MERAUKE', 'KELAPA LIMA'];
+    const names = ['PAPUA SELATAN', 'MERAUKE', 'MERAUKE', 'KELAPA LIMA'] as const;
     const { rows } = await resolveRows(db, [
-      [...names.slice(0, 4), '91.01.01.1006'] as Input,
+      [...names, '91.01.01.1006'],
       // 91.01.02 (Muting) is now 93.01.02, not Kec. Merauke.
-      [...names.slice(0, 4), '91.01.02.2001'] as Input,
+      [...names, '91.01.02.2001'],
       // The old code alone cannot name a desa.
       [null, null, null, null, '91.01.01.1006'],
     ]);

@@ -131,7 +131,8 @@ export async function resolveRegions(db: Db, options: ResolveRegionsOptions): Pr
   `);
   await db.exec(`
     DROP TABLE IF EXISTS _rg_tuple; DROP TABLE IF EXISTS _rg_m; DROP TABLE IF EXISTS _rg_lv;
-    DROP TABLE IF EXISTS _rg_w; DROP TABLE IF EXISTS _rg_amb; DROP TABLE IF EXISTS _rg_hasil;`);
+    DROP TABLE IF EXISTS _rg_w; DROP TABLE IF EXISTS _rg_amb; DROP TABLE IF EXISTS _rg_lain;
+    DROP TABLE IF EXISTS _rg_nama; DROP TABLE IF EXISTS _rg_x; DROP TABLE IF EXISTS _rg_hasil;`);
 
   const stats = await db.all<{ status: string | null; metode: string | null; n: number }>(
     `SELECT status, metode, count(*) AS n FROM ${target} GROUP BY ALL ORDER BY ALL`,
@@ -164,11 +165,10 @@ CREATE OR REPLACE MACRO padan_teks_asli(x) AS nullif(regexp_replace(trim(x), '\\
  * LAMA (a desa under a retired kecamatan that has a current successor), TIDAK_DIKENAL (else).
  */
 async function buildTuples(db: Db, source: string): Promise<void> {
+  const texts = LEVELS.map((l) => `padan_wilayah_teks(${l.name}) AS ${l.name}_teks`).join(', ');
   const keys = LEVELS.map(
-    (
-      l,
-    ) => `padan_wilayah_teks(${l.name}) AS ${l.name}_teks, padan_wilayah_kunci(${l.name}, '${l.name}') AS ${l.name}_kunci,
-      padan_wilayah_jenis(${l.name}, '${l.name}') AS ${l.name}_jenis`,
+    (l) => `padan_wilayah_kunci_dari_teks(${l.name}_teks, '${l.name}') AS ${l.name}_kunci,
+      padan_wilayah_jenis_dari_teks(${l.name}_teks, '${l.name}') AS ${l.name}_jenis`,
   ).join(',\n      ');
   await db.exec(`
     CREATE OR REPLACE TEMP TABLE _rg_tuple AS
@@ -182,7 +182,8 @@ async function buildTuples(db: Db, source: string): Promise<void> {
       SELECT *,
         regexp_replace(coalesce(kode_wilayah, ''), '\\s+', '', 'g') AS kode_rapat,
         -- Placeholders count as no code: '', '0', '0000000000', '-'.
-        regexp_replace(coalesce(kode_wilayah, ''), '[\\s.\\-/0]', '', 'g') <> '' AS kode_ada
+        regexp_replace(coalesce(kode_wilayah, ''), '[\\s.\\-/0]', '', 'g') <> '' AS kode_ada,
+        ${texts}
       FROM d
     ),
     n AS (
@@ -192,23 +193,24 @@ async function buildTuples(db: Db, source: string): Promise<void> {
           WHEN regexp_matches(kode_rapat, '^[0-9]{10}(\\.0+)?$') THEN padan_kode_titik(substr(kode_rapat, 1, 10))
           WHEN regexp_matches(kode_rapat, '^[0-9]{2}[.\\-/][0-9]{2}[.\\-/][0-9]{2}[.\\-/][0-9]{4}$')
             THEN padan_kode_titik(regexp_replace(kode_rapat, '[.\\-/]', '', 'g'))
-        END AS kode_norm
+        END AS kode_norm,
+        ${keys}
       FROM k
     )
-    SELECT row_number() OVER (ORDER BY provinsi, kabupaten, kecamatan, desa, kode_wilayah) AS tid,
-      provinsi, kabupaten, kecamatan, desa, kode_wilayah, kode_norm,
-      CASE WHEN NOT kode_ada THEN 'KOSONG'
-        WHEN kode_norm IS NULL THEN 'RUSAK'
-        WHEN kode_norm IN (SELECT kode FROM ref_desa) THEN 'SAH'
-        WHEN (SELECT kode_baru FROM ref_kode_lama l WHERE l.kode = substr(kode_norm, 1, 8)) IS NOT NULL THEN 'LAMA'
+    SELECT row_number() OVER (ORDER BY n.provinsi, n.kabupaten, n.kecamatan, n.desa, n.kode_wilayah) AS tid,
+      n.* EXCLUDE (kode_rapat, kode_ada),
+      CASE WHEN NOT n.kode_ada THEN 'KOSONG'
+        WHEN n.kode_norm IS NULL THEN 'RUSAK'
+        WHEN rd.kode IS NOT NULL THEN 'SAH'
+        WHEN lama.kode_baru IS NOT NULL THEN 'LAMA'
         ELSE 'TIDAK_DIKENAL' END AS kode_status,
       -- The constraint the code puts on the names: the desa itself, or for an old code the successor
       -- kecamatan (desa numbers were reassigned in the split, so the desa part cannot be carried over).
-      CASE WHEN kode_norm IN (SELECT kode FROM ref_desa) THEN kode_norm
-        ELSE (SELECT kode_baru FROM ref_kode_lama l WHERE l.kode = substr(kode_norm, 1, 8)) END AS kode_batas,
-      EXISTS (SELECT 1 FROM ref_kode_lama l WHERE l.kode = substr(kode_norm, 1, 8)) AS kode_prefix_lama,
-      ${keys}
-    FROM n;
+      coalesce(rd.kode, lama.kode_baru) AS kode_batas,
+      lama.kode IS NOT NULL AS kode_prefix_lama
+    FROM n
+    LEFT JOIN ref_desa rd ON rd.kode = n.kode_norm
+    LEFT JOIN ref_kode_lama lama ON lama.kode = substr(n.kode_norm, 1, 8);
 
     CREATE OR REPLACE TEMP TABLE _rg_m (tid BIGINT, lvl INTEGER, kode VARCHAR, tier INTEGER);
     -- Level 0: the root every province hangs from (kode_induk '' in ref_wilayah_kunci).
@@ -266,7 +268,7 @@ async function matchLevel(db: Db, level: Level, fuzzy: boolean): Promise<void> {
     await db.exec(`
       CREATE OR REPLACE TEMP TABLE _rg_step AS
       WITH inp AS (
-        SELECT tid, ${l}_kunci AS kunci, replace(${l}_kunci, ' ', '') AS kunci_rapat, ${l}_jenis AS jenis,
+        SELECT tid, ${l}_kunci AS kunci, replace(${l}_kunci, ' ', '') AS kunci_rapat, ${l}_jenis AS jenis
         FROM _rg_tuple
         WHERE ${l}_kunci IS NOT NULL AND length(replace(${l}_kunci, ' ', '')) >= ${minLength}
           AND tid NOT IN (SELECT tid FROM _rg_m WHERE lvl = ${level.no})
@@ -276,8 +278,7 @@ async function matchLevel(db: Db, level: Level, fuzzy: boolean): Promise<void> {
       idx AS (SELECT * FROM ref_wilayah_kunci WHERE tingkat = '${l}' AND sumber <> 'LAMA'),
       c AS (
         SELECT x.tid, i.kode, i.nama_kunci AS kunci, jaro_winkler_similarity(x.kunci, i.nama_kunci) AS jw,
-          damerau_levenshtein(x.kunci_rapat, i.kunci_rapat) AS dl, padan_wilayah_penanda_cocok(x.kunci, i.nama_kunci) AS sama,
-          length(x.kunci_rapat) AS len
+          damerau_levenshtein(x.kunci_rapat, i.kunci_rapat) AS dl, x.kunci AS kunci_input, length(x.kunci_rapat) AS len
         ${from} WHERE ${jenisFilter}
       ),
       -- A place may have several keys (province aliases): keep its closest one.
@@ -290,8 +291,9 @@ async function matchLevel(db: Db, level: Level, fuzzy: boolean): Promise<void> {
       ),
       ok AS (
         SELECT top.tid, top.kunci FROM top LEFT JOIN second ON second.tid = top.tid
-        WHERE top.jw >= ${minSimilarity} AND top.jw - coalesce(second.jw, 0) >= ${minMargin} AND top.sama
+        WHERE top.jw >= ${minSimilarity} AND top.jw - coalesce(second.jw, 0) >= ${minMargin}
           AND top.dl <= CASE WHEN top.len >= 10 THEN 2 ELSE 1 END
+          AND padan_wilayah_penanda_cocok(top.kunci_input, top.kunci)
       )
       SELECT kd.tid, kd.kode, ${TIER.MIRIP} AS tier FROM kd JOIN ok ON ok.tid = kd.tid AND ok.kunci = kd.kunci;
 
@@ -314,31 +316,35 @@ async function matchLevel(db: Db, level: Level, fuzzy: boolean): Promise<void> {
 
 /** Per tuple: for each level the number of candidates, their tier, codes and display names. */
 async function summarise(db: Db): Promise<void> {
+  // Lists of (kode, tampil) structs sorted afterwards: much cheaper than ordered aggregates.
   const cols = LEVELS.map(
     (
       l,
     ) => `count(*) FILTER (WHERE lvl = ${l.no}) AS n${l.no}, min(tier) FILTER (WHERE lvl = ${l.no}) AS tier${l.no},
-      list(kode ORDER BY kode) FILTER (WHERE lvl = ${l.no}) AS kodes${l.no},
-      list(tampil ORDER BY kode) FILTER (WHERE lvl = ${l.no}) AS tampil${l.no}`,
+      list_sort(list({'k': kode, 't': tampil}) FILTER (WHERE lvl = ${l.no})) AS l${l.no}`,
   ).join(',\n      ');
+  const counts = LEVELS.map((l) => `coalesce(a.n${l.no}, 0) AS n${l.no}`).join(', ');
+  const rest = LEVELS.map(
+    (l) => `a.tier${l.no}, list_transform(a.l${l.no}, lambda x: x.k) AS kodes${l.no},
+      list_transform(a.l${l.no}, lambda x: x.t) AS tampil${l.no}`,
+  ).join(', ');
   await db.exec(`
+    CREATE OR REPLACE TEMP TABLE _rg_nama AS
+    SELECT kode, nama_tampil FROM ref_wilayah_kunci WHERE sumber = 'KINI';
+
     -- Display names; two places with the same display name get their code appended (Kel. Waena
     -- 91.71.05.1002 and Desa Waena 91.71.05.2005 share a kecamatan).
     CREATE OR REPLACE TEMP TABLE _rg_lv AS
-    WITH d AS (
-      SELECT m.tid, m.lvl, m.kode, m.tier, r.nama_tampil FROM _rg_m m
-      JOIN ref_wilayah_kunci r ON r.kode = m.kode AND r.sumber = 'KINI'
-      WHERE m.lvl > 0
-    )
-    SELECT tid, lvl, kode, tier,
-      nama_tampil || CASE WHEN count(*) OVER (PARTITION BY tid, lvl, nama_tampil) > 1 THEN ' (' || kode || ')' ELSE '' END
-        AS tampil
-    FROM d;
+    SELECT m.tid, m.lvl, m.kode, m.tier,
+      r.nama_tampil || CASE WHEN count(*) OVER (PARTITION BY m.tid, m.lvl, r.nama_tampil) > 1
+        THEN ' (' || m.kode || ')' ELSE '' END AS tampil
+    FROM _rg_m m JOIN _rg_nama r ON r.kode = m.kode
+    WHERE m.lvl > 0;
 
     CREATE OR REPLACE TEMP TABLE _rg_w AS
-    SELECT t.*, ${cols}
-    FROM _rg_tuple t LEFT JOIN _rg_lv v ON v.tid = t.tid
-    GROUP BY ALL;
+    WITH a AS (SELECT tid, ${cols} FROM _rg_lv GROUP BY tid)
+    SELECT t.*, ${counts}, ${rest}
+    FROM _rg_tuple t LEFT JOIN a ON a.tid = t.tid;
 
     -- Names that lead to several desa: the highest level at which the candidates part, with the
     -- places they part into (bare TEGAL -> Kab. Tegal and Kota Tegal).
@@ -353,12 +359,21 @@ async function summarise(db: Db): Promise<void> {
       SELECT a.tid, a.lvl, a.kode, r.nama_tampil,
         count(*) OVER (PARTITION BY a.tid, a.lvl) AS n,
         count(*) OVER (PARTITION BY a.tid, a.lvl, r.nama_tampil) AS sama
-      FROM a JOIN ref_wilayah_kunci r ON r.kode = a.kode AND r.sumber = 'KINI'
+      FROM a JOIN _rg_nama r ON r.kode = a.kode
     )
     SELECT tid, lvl, list(nama_tampil || CASE WHEN sama > 1 THEN ' (' || kode || ')' ELSE '' END ORDER BY kode) AS tampil
     FROM b WHERE n > 1
     GROUP BY tid, lvl
     QUALIFY lvl = min(lvl) OVER (PARTITION BY tid);
+
+    -- A binding KOTA/KAB prefix that found nothing, where the other type exists: say so.
+    CREATE OR REPLACE TEMP TABLE _rg_lain AS
+    SELECT w.tid, list(r.nama_tampil ORDER BY r.kode) AS lain
+    FROM _rg_w w JOIN _rg_m p ON p.tid = w.tid AND p.lvl = 1
+    JOIN ref_wilayah_kunci r ON r.tingkat = 'kabupaten' AND r.sumber = 'KINI' AND r.kode_induk = p.kode
+      AND r.nama_kunci = w.kabupaten_kunci
+    WHERE w.n2 = 0 AND w.kabupaten_jenis IS NOT NULL
+    GROUP BY w.tid;
   `);
 }
 
@@ -382,26 +397,19 @@ function locationSql(levelNo: number): string {
 
 /** The final decision per tuple (see the comments of each case). */
 async function decide(db: Db): Promise<void> {
+  const raws = LEVELS.map((l) => `padan_teks_asli(${l.name})`);
   // The first level whose name found nothing, and why.
   const firstEmpty = `CASE ${LEVELS.map((l) => `WHEN n${l.no} = 0 THEN ${l.no}`).join(' ')} END`;
   const notFound = LEVELS.map((l) => {
-    const raw = `padan_teks_asli(${l.name})`;
+    const raw = raws[l.no - 1];
     const what =
       l.no === 1
         ? `'Provinsi "' || ${raw} || '" tidak dikenal'`
         : `${labelSql(l)} || ' "' || ${raw} || '" tidak ditemukan di ' || ${locationSql(l.no)}`;
-    // A binding KOTA/KAB prefix that found only the other type says so.
     const otherType =
-      l.name === 'kabupaten'
-        ? ` || coalesce(' (yang ada: ' || padan_daftar((
-            SELECT list(r.nama_tampil ORDER BY r.kode) FROM _rg_m p
-            JOIN ref_wilayah_kunci r ON r.tingkat = 'kabupaten' AND r.sumber = 'KINI' AND r.kode_induk = p.kode
-              AND r.nama_kunci = w.kabupaten_kunci
-            WHERE p.tid = w.tid AND p.lvl = 1), 'dan') || ')', '')`
-        : '';
+      l.name === 'kabupaten' ? ` || coalesce(' (yang ada: ' || padan_daftar(o.lain, 'dan') || ')', '')` : '';
     return `WHEN ${l.no} THEN CASE WHEN ${raw} IS NULL THEN ${labelSql(l)} || ' kosong' ELSE ${what}${otherType} END`;
   }).join('\n          ');
-  const raws = LEVELS.map((l) => `padan_teks_asli(${l.name})`);
   const nothingGiven = `${raws.map((r) => `${r} IS NULL`).join(' AND ')}`;
   // The deepest level whose name found something, and its codes (names that stopped part-way). A
   // level left empty found "every child", which says nothing about where the row is.
@@ -417,21 +425,22 @@ async function decide(db: Db): Promise<void> {
         ELSE 'Nama "' || ${raws[l.no - 1]} || '" cocok dengan ' || padan_daftar(a.tampil, 'dan') END`,
   ).join(' ');
   // Notes on a resolved row: close spellings, retired names, empty levels filled in.
-  const notes = LEVELS.map((l) => {
-    const shown = `(SELECT r.nama_tampil FROM ref_wilayah_kunci r WHERE r.sumber = 'KINI' AND r.kode = substr(kode_desa, 1, ${l.len}))`;
-    return `CASE tier${l.no}
-        WHEN ${TIER.MIRIP} THEN ${labelSql(l)} || ' "' || ${raws[l.no - 1]} || '" dibaca sebagai ' || ${shown}
-        WHEN ${TIER.LAMA} THEN ${labelSql(l)} || ' "' || ${raws[l.no - 1]} || '" kini di ' ||
-          (SELECT r.nama_tampil FROM ref_wilayah_kunci r WHERE r.sumber = 'KINI' AND r.kode = substr(kode_desa, 1, 2))
+  const notes = LEVELS.map(
+    (l) => `CASE tier${l.no}
+        WHEN ${TIER.MIRIP} THEN ${labelSql(l)} || ' "' || ${raws[l.no - 1]} || '" dibaca sebagai ' || n${l.no}.nama_tampil
+        WHEN ${TIER.LAMA} THEN ${labelSql(l)} || ' "' || ${raws[l.no - 1]} || '" kini di ' || n1.nama_tampil
           || ' (pemekaran wilayah)'
-        WHEN ${TIER.WILDCARD} THEN CASE WHEN metode <> 'KODE' THEN ${sqlString(l.label)} || ' kosong, diisi ' || ${shown} END
-      END`;
-  }).join(',\n        ');
+        WHEN ${TIER.WILDCARD} THEN CASE WHEN metode <> 'KODE' THEN ${sqlString(l.label)} || ' kosong, diisi ' || n${l.no}.nama_tampil END
+      END`,
+  );
+  const displayJoins = LEVELS.map(
+    (l) => `LEFT JOIN _rg_nama n${l.no} ON n${l.no}.kode = substr(x.kode_desa, 1, ${l.len})`,
+  ).join('\n    ');
 
   await db.exec(`
-    CREATE OR REPLACE TEMP TABLE _rg_hasil AS
+    CREATE OR REPLACE TEMP TABLE _rg_x AS
     WITH w AS (
-      SELECT w.*, a.tampil AS amb_tampil,
+      SELECT w.*,
         -- Problem with the names alone when they do not lead to exactly one desa.
         CASE
           WHEN n4 = 1 THEN NULL
@@ -447,7 +456,7 @@ async function decide(db: Db): Promise<void> {
         -- kecamatan).
         CASE WHEN kode_batas IS NOT NULL AND n4 > 0
           THEN list_filter(kodes4, lambda k: starts_with(k, kode_batas)) END AS cocok_kode
-      FROM _rg_w w LEFT JOIN _rg_amb a ON a.tid = w.tid
+      FROM _rg_w w LEFT JOIN _rg_amb a ON a.tid = w.tid LEFT JOIN _rg_lain o ON o.tid = w.tid
     ),
     x AS (
       SELECT w.*,
@@ -467,17 +476,34 @@ async function decide(db: Db): Promise<void> {
               WHEN ${TIER.LAMA} IN (tier1, tier2, tier3, tier4) THEN 'NAMA_LAMA' ELSE 'NAMA' END
           -- A present but malformed or unknown code makes the row contradictory even when the names
           -- resolve: someone typed a code that is not this place, and we cannot tell which is wrong.
-        END AS metode,
-        CASE
-          WHEN kode_status = 'SAH' AND n4 = 0 THEN kode_norm
-          WHEN kode_status IN ('SAH', 'LAMA') THEN cocok_kode[1]
-          WHEN kode_status = 'KOSONG' THEN kodes4[1]
-        END AS kode_pilih
+        END AS metode
       FROM w
-    ),
-    y AS (
+    )
+    SELECT x.*,
+      CASE
+        WHEN metode IS NULL THEN NULL
+        WHEN kode_status = 'SAH' AND n4 = 0 THEN kode_norm
+        WHEN kode_status IN ('SAH', 'LAMA') THEN cocok_kode[1]
+        ELSE kodes4[1]
+      END AS kode_desa,
+      -- On an INVALID row, the candidates left: the names' deepest ones, and the code's place when
+      -- the two contradict each other. The levels they all agree on are filled.
+      list_concat(coalesce(CASE WHEN n4 > 0 THEN kodes4 ELSE kodes_dalam END, []),
+        CASE WHEN kode_status = 'SAH' THEN [kode_norm] WHEN kode_status = 'LAMA' THEN [kode_batas] ELSE [] END) AS pool
+    FROM x;
+
+    CREATE OR REPLACE TEMP TABLE _rg_hasil AS
+    WITH y AS (
       SELECT x.*,
-        CASE WHEN metode IS NOT NULL THEN kode_pilih END AS kode_desa,
+        [${[2, 5, 8]
+          .map(
+            (
+              len,
+            ) => `CASE WHEN len(pool) > 0 AND list_min(list_transform(pool, lambda k: length(k))) >= ${len}
+              AND len(list_distinct(list_transform(pool, lambda k: substr(k, 1, ${len})))) = 1
+              THEN substr(pool[1], 1, ${len}) END`,
+          )
+          .join(', ')}] AS isi,
         -- What the code says, when it is a problem or was used.
         CASE kode_status
           WHEN 'RUSAK' THEN 'Kode wilayah "' || padan_teks_asli(kode_wilayah) || '" tidak sah (harus 10 angka, mis. 33.28.01.2001)'
@@ -492,41 +518,24 @@ async function decide(db: Db): Promise<void> {
               ' bertentangan dengan nama wilayah (' ||
               padan_daftar(CASE WHEN n4 > 0 THEN kodes4 ELSE kodes_dalam END, 'atau') || ')' END
           WHEN 'LAMA' THEN 'Kode wilayah ' || kode_norm || ' adalah kode lama (sebelum pemekaran), kini ' ||
-            (SELECT r.nama_tampil FROM ref_wilayah_kunci r WHERE r.sumber = 'KINI' AND r.kode = kode_batas) ||
-            ' (' || kode_batas || ')' ||
+            nb.nama_tampil || ' (' || kode_batas || ')' ||
             CASE WHEN metode IS NULL AND n4 > 0 AND len(cocok_kode) = 0
               THEN ', bertentangan dengan nama wilayah (' || padan_daftar(kodes4, 'atau') || ')' ELSE '' END
-        END AS msg_kode
-      FROM x
+        END AS msg_kode,
+        ${notes.map((n, i) => `${n} AS catatan${i + 1}`).join(',\n        ')}
+      FROM _rg_x x
+      ${displayJoins}
+      LEFT JOIN _rg_nama nb ON nb.kode = x.kode_batas
     )
-    SELECT tid, provinsi, kabupaten, kecamatan, desa, kode_wilayah,
-      kode_desa,
+    SELECT tid, provinsi, kabupaten, kecamatan, desa, kode_wilayah, kode_desa,
       CASE WHEN kode_desa IS NOT NULL THEN substr(kode_desa, 1, 8) ELSE isi[3] END AS kode_kecamatan,
       CASE WHEN kode_desa IS NOT NULL THEN substr(kode_desa, 1, 5) ELSE isi[2] END AS kode_kabupaten,
       CASE WHEN kode_desa IS NOT NULL THEN substr(kode_desa, 1, 2) ELSE isi[1] END AS kode_provinsi,
       metode,
       CASE WHEN kode_desa IS NOT NULL THEN 'RESOLVED' ELSE 'INVALID' END AS status,
       CASE WHEN kode_desa IS NULL THEN nullif(concat_ws('; ', msg_kode, msg_nama), '')
-        ELSE nullif(concat_ws('; ', CASE WHEN metode = 'KODE' THEN msg_nama END, ${notes}, msg_kode), '') END
-        AS masalah
-    FROM (
-      SELECT y.*,
-        -- On an INVALID row, fill the levels every remaining candidate agrees on: the names' deepest
-        -- candidates, and the code's desa when the two contradict each other.
-        [${[2, 5, 8]
-          .map(
-            (
-              len,
-            ) => `CASE WHEN len(pool) > 0 AND list_min(list_transform(pool, lambda k: length(k))) >= ${len}
-              AND len(list_distinct(list_transform(pool, lambda k: substr(k, 1, ${len})))) = 1
-              THEN substr(pool[1], 1, ${len}) END`,
-          )
-          .join(', ')}] AS isi
-      FROM (
-        SELECT y.*, list_concat(coalesce(CASE WHEN n4 > 0 THEN kodes4 ELSE kodes_dalam END, []),
-          CASE WHEN kode_status = 'SAH' THEN [kode_norm] WHEN kode_status = 'LAMA' THEN [kode_batas] ELSE [] END) AS pool
-        FROM y
-      ) y
-    ) z;
+        ELSE nullif(concat_ws('; ', CASE WHEN metode = 'KODE' THEN msg_nama END,
+          ${LEVELS.map((l) => `catatan${l.no}`).join(', ')}, msg_kode), '') END AS masalah
+    FROM y;
   `);
 }
