@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Db } from '../db.js';
+import { buildCandidates, ruleNames } from './blocking.js';
+import { type LinkSettings, resolveSettings } from './settings.js';
+
+let db: Db;
+beforeEach(async () => {
+  db = await Db.open({ path: ':memory:', threads: 2 });
+  await db.exec(`
+    CREATE TABLE lt AS SELECT * FROM (VALUES
+      (1, 'SITI', '3328015203850002'),
+      (2, 'BUDI', '3328011111110001'),
+      (3, 'AGUS', NULL),
+      (4, 'SITI', '9999999999999999')) t(id, nama, nik);
+    CREATE TABLE rt AS SELECT * FROM (VALUES
+      (10, 'SITI', '3328015203850002'),  -- same NIK as 1
+      (11, 'SITI', '3328015203850092'),  -- one digit off 1
+      (12, 'SITI', NULL),
+      (13, 'BUDY', '3328011111110001'),  -- same NIK as 2
+      (14, 'AGUS', '1234567890123456')) t(id, nama, nik);
+  `);
+});
+afterEach(() => db.close());
+
+/** Every position of the NIK masked in turn: one mistyped digit still shares a key. */
+const masked = (col: string) =>
+  `list_transform(range(1, 17), i -> left(${col}, i - 1) || '_' || substr(${col}, i + 1))`;
+
+function settings(overrides: Partial<LinkSettings> = {}): LinkSettings {
+  return {
+    left: { table: 'lt', id: 'id' },
+    right: { table: 'rt', id: 'id' },
+    prefix: 't',
+    comparisons: [{ name: 'nama', levels: [{ label: 'exact', when: 'l.nama = r.nama' }] }],
+    blocking: [
+      { name: 'nik~1', leftKey: masked('l.nik'), rightKey: masked('r.nik') },
+      { name: 'nama', leftKey: 'l.nama', rightKey: 'r.nama', maxBlockSize: 2 },
+    ],
+    ...overrides,
+  };
+}
+
+async function pairs(): Promise<[number, number, string[]][]> {
+  const rows = await db.all<{ l_id: number; r_id: number; rules: string }>(
+    'SELECT l_id, r_id, rules::VARCHAR AS rules FROM t_candidates ORDER BY l_id, r_id',
+  );
+  const s = settings();
+  return rows.map((r) => [r.l_id, r.r_id, ruleNames(s, r.rules)]);
+}
+
+describe('blocking', () => {
+  it('unnests list keys, caps oversized blocks and reports them, and remembers the rules of each pair', async () => {
+    const report = await buildCandidates(db, resolveSettings(settings()));
+    // SITI has 3 right rows > cap 2: dropped. AGUS has 1: kept. NIK masks find exact and one-digit-off NIKs.
+    expect(await pairs()).toEqual([
+      [1, 10, ['nik~1']],
+      [1, 11, ['nik~1']],
+      [2, 13, ['nik~1']],
+      [3, 14, ['nama']],
+    ]);
+    expect(report.droppedBlocks).toEqual([{ rule: 'nama', key: 'SITI', size: 3, leftRows: 2 }]);
+    expect(report.droppedBlockCount).toBe(1);
+    expect(report.candidates).toBe(4);
+    expect(report.perLeftRow).toBe(1);
+    expect(report.maxPerLeftRow).toBe(2);
+    expect(report.rulePairs).toEqual([
+      { rule: 'nik~1', pairs: 3, only: 3 },
+      { rule: 'nama', pairs: 1, only: 1 },
+    ]);
+    expect(await db.all('SELECT rule_index, bit, rule, max_block_size, pairs FROM t_blocking_rules')).toEqual(
+      [
+        { rule_index: 0, bit: 1, rule: 'nik~1', max_block_size: null, pairs: 3 },
+        { rule_index: 1, bit: 2, rule: 'nama', max_block_size: 2, pairs: 1 },
+      ],
+    );
+    expect(await db.all('SELECT rule, key, size, left_rows FROM t_dropped_blocks')).toEqual([
+      { rule: 'nama', key: 'SITI', size: 3, left_rows: 2 },
+    ]);
+  });
+
+  it('keeps a pair once when several rules and list elements produce it', async () => {
+    const s = settings({
+      blocking: [
+        { name: 'nik~1', leftKey: masked('l.nik'), rightKey: masked('r.nik') },
+        { name: 'nama', leftKey: 'l.nama', rightKey: 'r.nama' },
+      ],
+    });
+    await buildCandidates(db, resolveSettings(s));
+    const rows = await pairs();
+    // (1,10) shares all 16 masked keys and the name: still one row, with both rules.
+    expect(rows.filter(([l, r]) => l === 1 && r === 10)).toEqual([[1, 10, ['nik~1', 'nama']]]);
+    expect(new Set(rows.map(([l, r]) => `${l}-${r}`)).size).toBe(rows.length);
+  });
+
+  it('joins keys of different but comparable types', async () => {
+    // INTEGER against BIGINT keys still meet.
+    const s = settings({
+      blocking: [{ name: 'len', leftKey: 'length(l.nama)::INTEGER', rightKey: 'length(r.nama)::BIGINT' }],
+    });
+    await buildCandidates(db, resolveSettings(s));
+    expect(await db.count('SELECT count(*) FROM t_candidates WHERE l_id = 2')).toBe(5);
+  });
+
+  it('forms each pair once and never a row with itself when deduplicating one table', async () => {
+    await db.exec(
+      `CREATE TABLE people AS SELECT * FROM (VALUES (1, 'A'), (2, 'A'), (3, 'A'), (4, 'B'), (5, NULL), (6, NULL)) t(id, k)`,
+    );
+    const report = await buildCandidates(
+      db,
+      resolveSettings({
+        left: { table: 'people', id: 'id' },
+        right: { table: 'people', id: 'id' },
+        prefix: 't',
+        comparisons: [{ name: 'k', levels: [{ label: 'exact', when: 'l.k = r.k' }] }],
+        blocking: [{ name: 'k', leftKey: 'l.k', rightKey: 'r.k' }],
+      }),
+    );
+    const rows = await db.all<{ l_id: number; r_id: number }>(
+      'SELECT l_id, r_id FROM t_candidates ORDER BY ALL',
+    );
+    expect(rows).toEqual([
+      { l_id: 1, r_id: 2 },
+      { l_id: 1, r_id: 3 },
+      { l_id: 2, r_id: 3 },
+    ]);
+    expect(report.rightRows).toBe(6);
+  });
+});

@@ -1,0 +1,154 @@
+import { type Db, sqlIdent, sqlString } from '../db.js';
+import { buildCandidates } from './blocking.js';
+import { aggregatePatterns, buildParams, estimateM, estimatePrior, estimateU } from './estimate.js';
+import type { LinkModel, LinkResult, LinkSettings, ResolvedSettings } from './settings.js';
+import { resolveSettings } from './settings.js';
+import { gammaSelect, priorWeight, scoreSelect, sqlDouble, tableName, tfPlan, tfTableSql } from './sql.js';
+
+/**
+ * Probabilistic record linkage of two tables (or deduplication of one) in DuckDB.
+ *
+ * Blocking → comparison vectors → u from random pairs → m from a rule and/or EM over gamma patterns →
+ * term-frequency tables → scores. Everything proportional to the data runs in SQL; JavaScript only holds
+ * the aggregated patterns and the parameters, so memory is bounded by DuckDB's memory limit.
+ */
+export async function link(db: Db, settings: LinkSettings): Promise<LinkResult> {
+  const s = resolveSettings(settings);
+  const warnings: string[] = [];
+  const clock = timer();
+  if (s.checkIds) await checkIds(db, s);
+
+  const blocking = await buildCandidates(db, s);
+  const tBlocking = clock.lap();
+
+  const { specs } = tfPlan(s);
+  for (const spec of specs) await db.exec(tfTableSql(s, spec));
+  const tTf = clock.lap();
+
+  const gamma = tableName(s.prefix, 'gamma');
+  await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(s, tableName(s.prefix, 'candidates'))}`);
+  await aggregatePatterns(db, s);
+  const tGamma = clock.lap();
+
+  let model: LinkModel;
+  let tU = 0;
+  let tM = 0;
+  if (s.model) {
+    // A fixed prior in the settings wins over the stored one (e.g. a new month with more expected matches).
+    model = {
+      ...checkModel(s, s.model),
+      ...(s.prior === undefined ? {} : { prior: s.prior, priorSource: 'fixed' as const }),
+    };
+  } else {
+    const u = await estimateU(db, s, warnings);
+    tU = clock.lap();
+    const m = await estimateM(db, s, u.u, warnings);
+    const estimated =
+      s.prior === undefined
+        ? await estimatePrior(db, s, m.m, u.u, blocking.leftRows, blocking.rightRows)
+        : { prior: s.prior, share: null };
+    tM = clock.lap();
+    model = {
+      prior: estimated.prior,
+      priorSource: s.prior === undefined ? 'estimated' : 'fixed',
+      candidateMatchShare: estimated.share,
+      comparisons: buildParams(s, m.m, u.u, u.counts, m.source),
+      em: m.em,
+      uSample: { pairs: u.pairs, nonNull: u.nonNull },
+    };
+  }
+  await writeModel(db, s, model, blocking.candidates, blocking.leftRows, blocking.rightRows);
+
+  const scores = tableName(s.prefix, 'scores');
+  const keep = s.minMatchWeight === undefined ? '' : `WHERE match_weight >= ${sqlDouble(s.minMatchWeight)}`;
+  // Ordered so that the table (and anything written from it) is identical from run to run.
+  await db.exec(`CREATE OR REPLACE TABLE ${scores} AS
+    SELECT * FROM (${scoreSelect(s, model, `SELECT * FROM ${gamma}`)}) ${keep} ORDER BY l_id, r_id`);
+  const scored = await db.count(`SELECT count(*) FROM ${scores}`);
+  const tScore = clock.lap();
+
+  return {
+    ...blocking,
+    scored,
+    model,
+    warnings,
+    seconds: {
+      blocking: tBlocking,
+      tf: tTf,
+      gamma: tGamma,
+      u: tU,
+      m: tM,
+      score: tScore,
+      total: clock.total(),
+    },
+  };
+}
+
+async function checkIds(db: Db, s: ResolvedSettings): Promise<void> {
+  for (const side of s.dedupe ? (['left'] as const) : (['left', 'right'] as const)) {
+    const ref = s[side];
+    const row = await db.one<{ n: number; d: number; nulls: number }>(
+      `SELECT count(*) AS n, count(DISTINCT ${sqlIdent(ref.id)}) AS d, count(*) FILTER (${sqlIdent(ref.id)} IS NULL) AS nulls
+       FROM ${ref.table}`,
+    );
+    if (row && (Number(row.nulls) > 0 || Number(row.d) !== Number(row.n))) {
+      throw new Error(
+        `${side} id ${ref.id} of ${ref.table} is not unique and non-null (${row.n} rows, ${row.d} distinct ids, ${row.nulls} null)`,
+      );
+    }
+  }
+}
+
+/** A stored model must describe the same comparisons and levels as the settings. */
+function checkModel(s: ResolvedSettings, model: LinkModel): LinkModel {
+  for (const comparison of s.comparisons) {
+    const params = model.comparisons.find((c) => c.name === comparison.name);
+    const labels = [...comparison.levels.map((l) => l.label), comparison.elseLabel ?? 'else'];
+    if (!params || params.levels.map((l) => l.label).join('\u0000') !== labels.join('\u0000')) {
+      throw new Error(`model does not match the settings for comparison '${comparison.name}'`);
+    }
+  }
+  return model;
+}
+
+/** `<prefix>_params` (one row per comparison level) and `<prefix>_model` (one row). */
+async function writeModel(
+  db: Db,
+  s: ResolvedSettings,
+  model: LinkModel,
+  candidates: number,
+  leftRows: number,
+  rightRows: number,
+): Promise<void> {
+  const rows = model.comparisons.flatMap((c, ci) =>
+    c.levels.map(
+      (l) =>
+        `(${sqlString(c.name)}, ${ci}, ${l.gamma}, ${sqlString(l.label)}, ${sqlDouble(l.m)}, ${sqlDouble(l.u)},
+          ${sqlDouble(l.m / l.u)}, ${sqlDouble(l.weight)}, ${l.tf}, ${sqlString(l.mSource)}, ${sqlString(l.uSource)}, ${l.uCount})`,
+    ),
+  );
+  await db.exec(`CREATE OR REPLACE TABLE ${tableName(s.prefix, 'params')} (
+      comparison VARCHAR, comparison_index INTEGER, gamma TINYINT, label VARCHAR, m DOUBLE, u DOUBLE,
+      bayes_factor DOUBLE, weight DOUBLE, tf BOOLEAN, m_source VARCHAR, u_source VARCHAR, u_count BIGINT);
+    INSERT INTO ${tableName(s.prefix, 'params')} VALUES ${rows.join(',\n')};
+    CREATE OR REPLACE TABLE ${tableName(s.prefix, 'model')} AS SELECT
+      ${sqlDouble(model.prior)} AS prior, ${sqlDouble(priorWeight(model.prior))} AS prior_weight,
+      ${sqlString(model.priorSource)} AS prior_source,
+      ${model.candidateMatchShare === null ? 'NULL::DOUBLE' : sqlDouble(model.candidateMatchShare)} AS candidate_match_share,
+      ${leftRows}::BIGINT AS left_rows, ${rightRows}::BIGINT AS right_rows, ${candidates}::BIGINT AS candidates,
+      ${sqlString(JSON.stringify(model))} AS model_json`);
+}
+
+function timer(): { lap(): number; total(): number } {
+  const start = performance.now();
+  let last = start;
+  return {
+    lap() {
+      const now = performance.now();
+      const s = (now - last) / 1000;
+      last = now;
+      return Math.round(s * 1000) / 1000;
+    },
+    total: () => Math.round(performance.now() - start) / 1000,
+  };
+}
