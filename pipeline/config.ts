@@ -26,6 +26,30 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ nameStrong: 0.9, nameWeak: 0.75 }),
+    matching: z
+      .object({
+        /** Probabilistic matching recovers missing and wrong NIKs and finds people registered twice. */
+        enabled: z.boolean().default(true),
+        /** A best candidate at or above this probability is accepted (NIK_CORRECTED)... */
+        autoThreshold: z.number().min(0).max(1).default(0.99),
+        /** ...when its match weight leads the runner-up's by at least this many bits. */
+        minWeightMargin: z.number().min(0).default(5),
+        /** Below the auto threshold and at or above this, the candidate is reported (MATCH_UNCERTAIN), never applied. */
+        reviewThreshold: z.number().min(0).max(1).default(0.5),
+        /** Blocking keys shared by more Dukcapil records than this are dropped (and reported). */
+        maxBlockSize: z.number().int().min(1).default(100),
+        /** Random pairs drawn to estimate how often comparisons agree by chance. */
+        uSampleSize: z.number().int().min(1000).default(300_000),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        autoThreshold: 0.99,
+        minWeightMargin: 5,
+        reviewThreshold: 0.5,
+        maxBlockSize: 100,
+        uSampleSize: 300_000,
+      }),
     deactivate: z
       .object({
         deceased: z.boolean().default(true),

@@ -55,10 +55,13 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     LEFT JOIN households h ON h.id_keluarga = d.id_keluarga
     ORDER BY d._baris;
 
+    -- A recovered NIK is kept even on a row that goes (it is the row's true identity, for the
+    -- audit trail); other field corrections only matter for rows that stay.
     CREATE OR REPLACE TABLE corrections AS
     SELECT f.id_dtks, f.field, f.old_value, f.new_value, f.reason, f.confidence, f.rule, d._baris
     FROM findings f JOIN dtks d USING (id_dtks)
-    WHERE f.action = 'correct' AND f.id_dtks NOT IN (SELECT id_dtks FROM deactivations)
+    WHERE f.action = 'correct'
+      AND (f.reason = 'NIK_CORRECTED' OR f.id_dtks NOT IN (SELECT id_dtks FROM deactivations))
     ORDER BY d._baris, f.field, f.rule;
 
     CREATE OR REPLACE TABLE reviews AS
@@ -70,6 +73,9 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     FROM findings f JOIN dtks d USING (id_dtks)
     WHERE f.action = 'review'
       AND (f.reason = 'HEAD_DECEASED' OR f.id_dtks NOT IN (SELECT id_dtks FROM deactivations))
+      -- NIK review reasons hold only when no confident match was found (SPEC §4).
+      AND NOT (f.reason IN ('NIK_MISSING', 'NIK_INVALID', 'NIK_NOT_FOUND', 'NIK_IDENTITY_MISMATCH')
+               AND f.id_dtks IN (SELECT id_dtks FROM findings WHERE reason = 'NIK_CORRECTED'))
     ORDER BY d._baris, f.reason, f.rule;`);
   const counts = await db.one<Record<string, number>>(`
     SELECT (SELECT count(*) FROM deactivations) AS deactivated,

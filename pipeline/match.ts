@@ -95,7 +95,8 @@ export async function matchExact(db: Db, config: Config): Promise<MatchResult> {
            ELSE 'BEDA_ORANG' END AS status,
       b.dukcapil_baris, b.nama_mirip, b.tgl_level, b.jk_sama,
       CASE WHEN b.identitas_sama THEN padan_identitas_yakin(b.nama_mirip, b.tgl_level) END AS yakin,
-      coalesce(k.n, 0) AS dukcapil_nik_n
+      coalesce(k.n, 0) AS dukcapil_nik_n,
+      CASE WHEN b.identitas_sama THEN 'TEPAT' END AS metode
     FROM usable u
     LEFT JOIN best b USING (id_dtks)
     LEFT JOIN dukcapil_nik_count k ON k.nik = u.nik
@@ -122,10 +123,13 @@ export async function matchExact(db: Db, config: Config): Promise<MatchResult> {
  */
 export const MATCHED_VIEW = `
 CREATE OR REPLACE VIEW dtks_padan AS
-SELECT d.*, m.status AS padan_status, m.yakin, m.nama_mirip, m.tgl_level,
+SELECT d.*, m.status AS padan_status, m.metode AS padan_metode, m.yakin, m.nama_mirip, m.tgl_level,
+  m.dukcapil_baris AS dc_baris,
   c.nik AS dc_nik, c.no_kk AS dc_no_kk, c.nama AS dc_nama, c.nama_norm AS dc_nama_norm,
   c.tgl_lahir AS dc_tgl_lahir, c.jenis_kelamin AS dc_jenis_kelamin, c.nama_ibu_kandung AS dc_nama_ibu_kandung,
   c.kode_desa AS dc_kode_desa, c.stat_hidup AS dc_stat_hidup, c.tgl_kematian AS dc_tgl_kematian
 FROM dtks d
 LEFT JOIN matches m ON m.id_dtks = d.id_dtks
-LEFT JOIN dukcapil c ON c._baris = m.dukcapil_baris AND m.status = 'PADAN'`;
+-- The status test sits in the subquery: in the LEFT JOIN's condition it forces a nested-loop join.
+LEFT JOIN (SELECT pm.id_dtks AS padan_id, dc.* FROM matches pm JOIN dukcapil dc ON dc._baris = pm.dukcapil_baris
+           WHERE pm.status = 'PADAN') c ON c.padan_id = d.id_dtks`;

@@ -137,7 +137,7 @@ export async function normalise(db: Db, config: Config): Promise<NormaliseResult
   for (const table of ['dtks', 'dukcapil']) {
     await db.exec(`
       CREATE OR REPLACE TABLE ${table} AS
-      SELECT t.*, n.nama_norm, n.nama_gabung, m.nama_norm AS nama_ibu_norm
+      SELECT t.*, n.nama_norm, n.nama_gabung, n.fonetik AS nama_fonetik, m.nama_norm AS nama_ibu_norm
       FROM ${table} t
       LEFT JOIN names n ON n.nama_asal = t.nama
       LEFT JOIN names m ON m.nama_asal = t.nama_ibu_kandung

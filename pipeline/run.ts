@@ -10,6 +10,7 @@ import { Db } from './db.js';
 import { decide } from './decide.js';
 import { InputError } from './errors.js';
 import { createRejectedTable, type InputReport, ingestInput } from './ingest.js';
+import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
 import { NAME_KEY_VERSION } from './names.js';
@@ -126,12 +127,27 @@ export async function run(options: RunOptions): Promise<RunResult> {
       await runRules('validate');
     });
     const match = await stage('match', async () => {
-      const result = await matchExact(db, options.config);
-      await db.exec(MATCHED_VIEW);
+      const exact = await matchExact(db, options.config);
+      log.info({ ...exact }, 'exact NIK reconciliation');
       await runRules('match');
-      return result;
+      let probabilistic: ProbabilisticResult | null = null;
+      if (options.config.matching.enabled) {
+        probabilistic = await matchProbabilistic(db, options.config);
+        log.info(
+          {
+            candidates: probabilistic.link.candidates,
+            perRow: probabilistic.link.perLeftRow,
+            droppedBlocks: probabilistic.link.droppedBlockCount,
+            accepted: probabilistic.accepted,
+            uncertain: probabilistic.uncertain,
+          },
+          'probabilistic matching',
+        );
+        await runRules('link');
+      }
+      await db.exec(MATCHED_VIEW);
+      return { exact, probabilistic };
     });
-    log.info({ ...match }, 'exact NIK reconciliation');
     await stage('detect', () => runRules('detect'));
     const decisions = await stage('decide', () => decide(db, options.config));
     log.info({ ...decisions }, 'decisions');

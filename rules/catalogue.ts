@@ -5,8 +5,11 @@ import { fieldCorrected } from './field-corrected.js';
 import { headDeceased } from './head-deceased.js';
 import { householdStructure } from './household-structure.js';
 import { kkStructure } from './kk-structure.js';
+import { matchUncertain } from './match-uncertain.js';
 import { moved } from './moved.js';
+import { movedDoubtful } from './moved-doubtful.js';
 import { nikBirthMismatch } from './nik-birth-mismatch.js';
+import { nikCorrected } from './nik-corrected.js';
 import { nikIdentityMismatch } from './nik-identity-mismatch.js';
 import { nikNotFound } from './nik-not-found.js';
 import { nikStructure } from './nik-structure.js';
@@ -22,9 +25,12 @@ export const CATALOGUE: readonly Rule[] = [
   fieldAnomaly,
   nikNotFound,
   nikIdentityMismatch,
+  nikCorrected,
+  matchUncertain,
   deceased,
   duplicateNik,
   moved,
+  movedDoubtful,
   headDeceased,
   fieldCorrected,
   householdStructure,

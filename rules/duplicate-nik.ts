@@ -1,9 +1,10 @@
 import type { Rule } from './rule.js';
 
 /**
- * Rows sharing a NIK **and** the same identity are one person registered more than once. Rows that
- * share a NIK but are different people (a relative's NIK) are not duplicates: they are caught by
- * nik.identity_mismatch. The row kept follows DOMAIN.md: the one in the desa where Dukcapil says
+ * Rows linked to the same Dukcapil person are one person registered more than once: by the same NIK
+ * and identity, or found by matching under a wrong or missing NIK. Rows that share a NIK but are
+ * different people (a relative's NIK) are not duplicates: they are caught by nik.identity_mismatch.
+ * Rows unknown to Dukcapil are duplicates when they share a NIK and their identities agree. The row kept follows DOMAIN.md: the one in the desa where Dukcapil says
  * the person lives, then the one whose KK matches Dukcapil, then one whose region resolved, then
  * the first in the file.
  */
@@ -15,21 +16,22 @@ export const duplicateNik: Rule = {
   severity: 'high',
   stage: 'detect',
   description: {
-    id: 'Orang yang sama (NIK, nama dan tanggal lahir sama) terdaftar lebih dari sekali',
-    en: 'The same person (same NIK, name and birth date) is registered more than once',
+    id: 'Orang yang sama terdaftar lebih dari sekali (NIK dan identitas sama, atau ditemukan lewat pencocokan)',
+    en: 'The same person is registered more than once (same NIK and identity, or found by matching)',
   },
   async run({ db }) {
     await db.exec(`
       INSERT INTO findings (id_dtks, rule, reason, action, evidence, kept_id_dtks, scope)
       WITH members AS (
-        -- With a Dukcapil record, the members of a person are the rows confirmed to it.
-        SELECT id_dtks, nik, id_keluarga, _baris, kode_desa, wilayah_status,
-          (kode_desa = dc_kode_desa) AS di_domisili, (no_kk = dc_no_kk) AS kk_sama
+        -- With a Dukcapil record, the members of a person are the rows linked to it.
+        SELECT id_dtks, 'dukcapil:' || dc_baris AS orang, id_keluarga, _baris, kode_desa, wilayah_status,
+          (kode_desa = dc_kode_desa) AS di_domisili, (no_kk = dc_no_kk) AS kk_sama,
+          padan_metode = 'TEPAT' AS tepat
         FROM dtks_padan WHERE padan_status = 'PADAN'
         UNION ALL
         -- Without one, rows with the same NIK are one person when their identities agree with the
         -- NIK's first row.
-        SELECT d.id_dtks, d.nik, d.id_keluarga, d._baris, d.kode_desa, d.wilayah_status, false, false
+        SELECT d.id_dtks, 'nik:' || d.nik, d.id_keluarga, d._baris, d.kode_desa, d.wilayah_status, false, false, true
         FROM dtks_padan d
         JOIN (SELECT nik, arg_min(id_dtks, _baris) AS anchor FROM dtks_padan
               WHERE padan_status = 'TIDAK_DITEMUKAN' GROUP BY nik HAVING count(*) > 1) g ON g.nik = d.nik
@@ -39,15 +41,20 @@ export const duplicateNik: Rule = {
                padan_tanggal_level(d.tgl_lahir, a.tgl_lahir), d.jenis_kelamin, a.jenis_kelamin))
       ),
       ranked AS (
-        SELECT *, count(*) OVER (PARTITION BY nik) AS n,
+        SELECT *, count(*) OVER (PARTITION BY orang) AS n, bool_and(tepat) OVER (PARTITION BY orang) AS semua_tepat,
           first_value(id_dtks) OVER w AS kept, first_value(id_keluarga) OVER w AS kept_keluarga
         FROM members
-        WINDOW w AS (PARTITION BY nik ORDER BY di_domisili DESC NULLS LAST, kk_sama DESC NULLS LAST,
+        -- Prefer the row in the Dukcapil domicile, then the one whose KK matches, then one whose NIK
+        -- was right, then a resolved region, then the first in the file.
+        WINDOW w AS (PARTITION BY orang ORDER BY di_domisili DESC NULLS LAST, kk_sama DESC NULLS LAST, tepat DESC,
                      (wilayah_status = 'RESOLVED') DESC, _baris)
       )
       SELECT id_dtks, 'duplicate.same_nik', 'DUPLICATE', 'deactivate',
-        'Orang yang sama terdaftar ' || n || ' kali dengan NIK, nama dan tanggal lahir yang sama; dipertahankan ID DTKS ' ||
-          kept || CASE WHEN kept_keluarga = id_keluarga THEN ' (keluarga yang sama)' ELSE ' (keluarga lain)' END,
+        'Orang yang sama terdaftar ' || n || ' kali' ||
+          CASE WHEN semua_tepat THEN ' dengan NIK, nama dan tanggal lahir yang sama'
+               ELSE ' (ditemukan lewat pencocokan data Dukcapil)' END ||
+          '; dipertahankan ID DTKS ' || kept ||
+          CASE WHEN kept_keluarga = id_keluarga THEN ' (keluarga yang sama)' ELSE ' (keluarga lain)' END,
         kept, 'PERSON'
       FROM ranked WHERE n > 1 AND id_dtks <> kept`);
   },

@@ -69,13 +69,17 @@ export const fieldCorrected: Rule = {
     }
     if (fields.has('kode_desa')) {
       // Lower confidence: the row's region was unusable, and Dukcapil's domicile is the best known.
+      // Only when the Dukcapil desa lies inside the deepest level the row's names did resolve (the
+      // kecamatan, else the kabupaten/kota): a desa elsewhere may be a move, and rewriting the
+      // region would transfer the row to another desa without anyone deciding it.
       await db.exec(`
         INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence)
         SELECT p.id_dtks, 'region.from_dukcapil', 'REGION_INVALID', 'correct',
-          'Wilayah DTKS tidak valid; diisi dengan domisili Dukcapil', 'kode_desa', p.kode_desa, p.dc_kode_desa,
-          round(least(p.yakin, 0.8), 2)
+          'Wilayah DTKS tidak valid; diisi dengan domisili Dukcapil di kecamatan/kabupaten yang sama', 'kode_desa',
+          p.kode_desa, p.dc_kode_desa, round(least(p.yakin, 0.8), 2)
         FROM dtks_padan p JOIN ref_desa v ON v.kode = p.dc_kode_desa
-        WHERE p.padan_status = 'PADAN' AND p.wilayah_status <> 'RESOLVED'`);
+        WHERE p.padan_status = 'PADAN' AND p.wilayah_status <> 'RESOLVED'
+          AND coalesce(left(p.dc_kode_desa, 8) = p.kode_kecamatan, left(p.dc_kode_desa, 5) = p.kode_kabupaten, false)`);
     }
   },
 };

@@ -29,3 +29,22 @@ describe('life.moved', () => {
     await p.close();
   });
 });
+
+describe('region.doubtful_move', () => {
+  it('does not deactivate when the row’s desa came from the code alone and Dukcapil is next door', async () => {
+    const { budi, siti } = PEOPLE;
+    const p = await plan(
+      [
+        dtks('01', budi),
+        // The desa name does not resolve; the code says Kaligayam; Dukcapil says Wanasari (same kecamatan).
+        dtks('02', siti, { 'DESA/KELURAHAN': 'KALIGYM XX', 'KODE WILAYAH': '33.28.01.2002' }),
+      ],
+      [dukcapil(budi), dukcapil(siti, { NO_KEL: '2004' })],
+    );
+    expect(await p.findings('life.moved')).toEqual([]);
+    const f = await p.findings('region.doubtful_move');
+    expect(f.map((x) => [x.id_dtks, x.reason])).toEqual([['02', 'REGION_INVALID']]);
+    expect(f[0]?.evidence).toMatch(/hanya ditentukan dari KODE WILAYAH/);
+    await p.close();
+  });
+});

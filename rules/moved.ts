@@ -3,7 +3,11 @@ import type { Rule } from './rule.js';
 /**
  * The Dukcapil domicile is another desa than the row's. Only rows whose own region resolved to one
  * desa, and only to a desa Dukcapil names that exists in the current list: an unresolved region or
- * an unknown Dukcapil code says nothing about a move.
+ * an unknown Dukcapil code says nothing about a move. Two more cases say nothing either, because
+ * the row's desa may be the typing error rather than the person's address: the Dukcapil desa
+ * carries the very name the row gives (a kecamatan with a desa and a kelurahan of one name, told
+ * apart only by a code), or the row's desa came from KODE WILAYAH alone (its name did not resolve)
+ * and Dukcapil places the person in another desa of the same kecamatan.
  */
 export const moved: Rule = {
   id: 'life.moved',
@@ -24,10 +28,13 @@ export const moved: Rule = {
           ', Kec. ' || k.nama || ', ' || b.nama || ' (' || p.dc_kode_desa || '), bukan desa DTKS (' || p.kode_desa || ')',
         p.dc_kode_desa, 'PERSON'
       FROM dtks_padan p
+      JOIN raw_dtks r ON r._baris = p._baris
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
       JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
       JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
       WHERE p.padan_status = 'PADAN' AND p.wilayah_status = 'RESOLVED'
-        AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa`);
+        AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa
+        AND padan_wilayah_kunci(r.desa, 'desa') IS DISTINCT FROM v.nama_kunci
+        AND NOT (p.wilayah_metode = 'KODE' AND left(p.dc_kode_desa, 8) = left(p.kode_desa, 8))`);
   },
 };

@@ -25,7 +25,8 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export const DEACTIVATION_ORDER = ['DECEASED', 'DUPLICATE', 'MOVED'] as const;
 
 export type Action = 'deactivate' | 'correct' | 'review' | 'info';
-export type Stage = 'validate' | 'match' | 'detect';
+/** `match` rules read the exact NIK join; `link` rules read the probabilistic matches that follow it. */
+export type Stage = 'validate' | 'match' | 'link' | 'detect';
 
 export interface RuleContext {
   db: Db;
@@ -72,5 +73,7 @@ CREATE OR REPLACE TABLE findings (
   kept_id_dtks VARCHAR,
   moved_to VARCHAR,
   scope VARCHAR,
-  suggested_action VARCHAR
+  suggested_action VARCHAR,
+  /** For matches: each comparison's level and weight (the match-weight waterfall). */
+  detail VARCHAR
 )`;

@@ -119,3 +119,46 @@ export const PEOPLE = {
   rizki: { nik: '3328010506100003', nama: 'MUHAMMAD RIZKI', tgl: '2010-06-05', jk: 'L' },
   aini: { nik: '3328014909120004', nama: 'NUR AINI', tgl: '2012-09-09', jk: 'P' },
 } satisfies Record<string, Person>;
+
+/**
+ * 200 Dukcapil neighbours in Kec. Margasari, so that probabilistic matching has enough pairs to
+ * estimate how often fields agree by chance.
+ */
+export function neighbours(): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  const names = [
+    'SLAMET',
+    'SRI WAHYUNI',
+    'AGUS SALIM',
+    'RATNA SARI',
+    'EKO PRASETYO',
+    'TRI RAHAYU',
+    'HARYANTO',
+    'KARTINI',
+  ];
+  for (let i = 0; i < 200; i++) {
+    const jk = i % 2 === 0 ? 'L' : 'P';
+    const day = (i % 28) + 1;
+    const month = (i % 12) + 1;
+    const year = 1950 + (i % 60);
+    const dd = String(day + (jk === 'P' ? 40 : 0)).padStart(2, '0');
+    const nik = `332801${dd}${String(month).padStart(2, '0')}${String(year).slice(2)}${String(100 + i).padStart(4, '0')}`;
+    const tgl = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    rows.push(
+      dukcapil(
+        {
+          nik,
+          nama: `${names[i % names.length]} ${String.fromCharCode(65 + (i % 26))}`,
+          tgl,
+          jk: jk as 'L' | 'P',
+        },
+        {
+          NO_KK: `33280101011${String(i).padStart(5, '0')}`,
+          NO_KEL: String(2001 + (i % 12)),
+          NAMA_LGKP_IBU: `IBU ${i}`,
+        },
+      ),
+    );
+  }
+  return rows;
+}

@@ -1,0 +1,361 @@
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import { type Comparison, type LinkResult, type LinkSettings, link } from './matcher/index.js';
+
+/**
+ * Probabilistic matching of DTKS rows to Dukcapil records: padan's Indonesian comparisons and
+ * blocking rules plugged into the schema-agnostic matcher. It recovers the person behind a NIK
+ * that is missing, mistyped, Excel-mangled or borrowed from a relative, and finds the same person
+ * registered twice under different NIKs (both rows link to one Dukcapil record).
+ */
+
+/** Left rows: every DTKS row, with what its household already tells (the Dukcapil KK of members that matched). */
+export const LEFT_VIEW = `
+CREATE OR REPLACE TABLE link_left AS
+WITH hh AS (
+  -- The family card Dukcapil gives the members of this DTKS household that matched exactly.
+  SELECT d.id_keluarga, mode(c.no_kk) AS hh_kk
+  FROM dtks d JOIN matches m ON m.id_dtks = d.id_dtks AND m.status = 'PADAN'
+  JOIN dukcapil c ON c._baris = m.dukcapil_baris
+  GROUP BY d.id_keluarga
+)
+SELECT d.id_dtks,
+  CASE WHEN d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik) THEN d.nik END AS nik,
+  -- Excel keeps the first significant digits of a mangled NIK: its kecamatan code is still known.
+  CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
+  nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
+  d.tgl_lahir, d.jenis_kelamin, nullif(d.nama_ibu_norm, '') AS nama_ibu_norm,
+  d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
+  CASE WHEN d.no_kk_bentuk = 'ANGKA16' THEN d.no_kk END AS no_kk,
+  hh.hh_kk,
+  -- The KK of the record a borrowed NIK points to: the person is usually in that family too.
+  bc.no_kk AS nik_kk
+FROM dtks d
+LEFT JOIN hh ON hh.id_keluarga = d.id_keluarga
+-- Joined through a subquery: a LEFT JOIN whose condition also tests the left side's status makes
+-- DuckDB fall back to a nested-loop join.
+LEFT JOIN (SELECT m.id_dtks, c.no_kk FROM matches m JOIN dukcapil c ON c._baris = m.dukcapil_baris
+           WHERE m.status = 'BEDA_ORANG') bc ON bc.id_dtks = d.id_dtks`;
+
+export const RIGHT_VIEW = `
+CREATE OR REPLACE TABLE link_right AS
+SELECT c._baris AS id,
+  CASE WHEN c.nik_bentuk = 'ANGKA16' THEN c.nik END AS nik,
+  nullif(c.nama_norm, '') AS nama_norm, nullif(c.nama_gabung, '') AS nama_gabung, c.nama_fonetik[1] AS fonetik1,
+  c.tgl_lahir, c.jenis_kelamin, nullif(c.nama_ibu_norm, '') AS nama_ibu_norm,
+  c.kode_desa, left(c.kode_desa, 8) AS kode_kecamatan, left(c.kode_desa, 5) AS kode_kabupaten,
+  left(c.kode_desa, 2) AS kode_provinsi, c.no_kk
+FROM dukcapil c`;
+
+/**
+ * The NIK with a window of four digits cut out, for windows starting at digits 1, 5, 9, 13 and,
+ * shifted, 3, 7, 11. Two NIKs that differ only inside one window (one mistyped digit, two swapped
+ * neighbours, even two slips close together) share a key. Seven keys per NIK instead of one per
+ * digit and one per neighbour pair: the masked-digit join dominated blocking at a million rows.
+ */
+const NIK_WINDOWS = [1, 5, 9, 13, 3, 7, 11];
+const windows = (col: string) =>
+  `CASE WHEN ${col} IS NOT NULL THEN list_transform([${NIK_WINDOWS.join(', ')}], s -> s || ':' || left(${col}, s - 1) || substr(${col}, s + 4)) END`;
+
+export const COMPARISONS: Comparison[] = [
+  {
+    name: 'nama',
+    nullWhen: 'l.nama_norm IS NULL OR r.nama_norm IS NULL',
+    levels: [
+      {
+        label: 'sama persis',
+        when: 'l.nama_norm = r.nama_norm',
+        tf: { left: 'l.nama_norm', right: 'r.nama_norm' },
+      },
+      { label: 'sama tanpa spasi', when: 'l.nama_gabung = r.nama_gabung' },
+      {
+        label: 'sangat mirip (JW ≥ 0.95)',
+        when: 'jaro_winkler_similarity(l.nama_norm, r.nama_norm) >= 0.95',
+      },
+      {
+        label: 'satu nama memuat yang lain',
+        when: `len(string_split(l.nama_norm, ' ')) >= 1 AND len(string_split(r.nama_norm, ' ')) >= 1
+          AND (list_has_all(string_split(l.nama_norm, ' '), string_split(r.nama_norm, ' '))
+            OR list_has_all(string_split(r.nama_norm, ' '), string_split(l.nama_norm, ' ')))`,
+      },
+      { label: 'mirip (JW ≥ 0.88)', when: 'jaro_winkler_similarity(l.nama_norm, r.nama_norm) >= 0.88' },
+      { label: 'fonetik nama depan sama', when: "l.fonetik1 = r.fonetik1 AND l.fonetik1 <> ''" },
+    ],
+  },
+  {
+    name: 'tgl_lahir',
+    nullWhen: 'l.tgl_lahir IS NULL OR r.tgl_lahir IS NULL',
+    levels: [
+      // A default date (31 Dec, 1 Jul) is shared by many: its frequency lowers the weight.
+      { label: 'sama', when: 'l.tgl_lahir = r.tgl_lahir', tf: { left: 'l.tgl_lahir', right: 'r.tgl_lahir' } },
+      {
+        label: 'hari dan bulan tertukar',
+        when: 'year(l.tgl_lahir) = year(r.tgl_lahir) AND month(l.tgl_lahir) = day(r.tgl_lahir) AND day(l.tgl_lahir) = month(r.tgl_lahir)',
+      },
+      {
+        label: 'tahun beda satu',
+        when: 'month(l.tgl_lahir) = month(r.tgl_lahir) AND day(l.tgl_lahir) = day(r.tgl_lahir) AND abs(year(l.tgl_lahir) - year(r.tgl_lahir)) = 1',
+      },
+      {
+        label: 'tahun sama, tanggal baku',
+        when: `year(l.tgl_lahir) = year(r.tgl_lahir) AND (strftime(l.tgl_lahir, '%m-%d') IN ('12-31', '07-01')
+          OR strftime(r.tgl_lahir, '%m-%d') IN ('12-31', '07-01'))`,
+      },
+      {
+        label: 'tahun dan bulan sama',
+        when: 'year(l.tgl_lahir) = year(r.tgl_lahir) AND month(l.tgl_lahir) = month(r.tgl_lahir)',
+      },
+    ],
+  },
+  {
+    name: 'jenis_kelamin',
+    nullWhen: 'l.jenis_kelamin IS NULL OR r.jenis_kelamin IS NULL',
+    levels: [{ label: 'sama', when: 'l.jenis_kelamin = r.jenis_kelamin' }],
+  },
+  {
+    name: 'nama_ibu',
+    nullWhen: 'l.nama_ibu_norm IS NULL OR r.nama_ibu_norm IS NULL',
+    levels: [
+      {
+        label: 'sama',
+        when: 'l.nama_ibu_norm = r.nama_ibu_norm',
+        tf: { left: 'l.nama_ibu_norm', right: 'r.nama_ibu_norm' },
+      },
+      { label: 'mirip', when: 'jaro_winkler_similarity(l.nama_ibu_norm, r.nama_ibu_norm) >= 0.88' },
+    ],
+  },
+  {
+    name: 'wilayah',
+    nullWhen: 'l.kode_kabupaten IS NULL OR r.kode_desa IS NULL',
+    levels: [
+      { label: 'desa sama', when: 'l.kode_desa = r.kode_desa' },
+      { label: 'kecamatan sama', when: 'l.kode_kecamatan = r.kode_kecamatan' },
+      { label: 'kabupaten/kota sama', when: 'l.kode_kabupaten = r.kode_kabupaten' },
+      { label: 'provinsi sama', when: 'l.kode_provinsi = r.kode_provinsi' },
+    ],
+  },
+  {
+    name: 'nik',
+    nullWhen: '(l.nik IS NULL AND l.nik_awal IS NULL) OR r.nik IS NULL',
+    levels: [
+      { label: 'sama', when: 'l.nik = r.nik' },
+      { label: 'beda satu digit', when: 'hamming(l.nik, r.nik) = 1' },
+      {
+        label: 'dua digit bertukar',
+        when: `hamming(l.nik, r.nik) = 2 AND list_sort(string_split(l.nik, '')) = list_sort(string_split(r.nik, ''))`,
+      },
+      {
+        label: 'hanya tiga digit akhir beda (000)',
+        when: "right(l.nik, 3) = '000' AND left(l.nik, 13) = left(r.nik, 13)",
+      },
+      { label: 'wilayah dan tanggal dalam NIK sama', when: 'left(l.nik, 12) = left(r.nik, 12)' },
+      { label: 'awalan NIK (Excel) sama', when: 'l.nik IS NULL AND left(r.nik, 6) = l.nik_awal' },
+    ],
+  },
+  {
+    name: 'kk',
+    nullWhen: 'l.no_kk IS NULL OR r.no_kk IS NULL',
+    levels: [{ label: 'Nomor KK sama', when: 'l.no_kk = r.no_kk' }],
+  },
+  {
+    name: 'kk_keluarga',
+    nullWhen: '(l.hh_kk IS NULL AND l.nik_kk IS NULL) OR r.no_kk IS NULL',
+    levels: [{ label: 'dalam KK keluarganya di Dukcapil', when: 'r.no_kk = l.hh_kk OR r.no_kk = l.nik_kk' }],
+  },
+];
+
+/** The gamma of a comparison level by its label: the first listed level has the highest gamma. */
+export function gammaOf(comparison: string, label: string): number {
+  const c = COMPARISONS.find((x) => x.name === comparison);
+  const i = c?.levels.findIndex((l) => l.label === label) ?? -1;
+  if (!c || i < 0) throw new Error(`no level "${label}" in comparison ${comparison}`);
+  return c.levels.length - i;
+}
+
+/**
+ * Evidence a match must have whatever its weight: the names must really agree (at least the fuzzy
+ * level, not only the sound of the first name), and a birth date that plainly differs needs a NIK
+ * one slip away. Twins share a birth date, a family card, a desa and NIKs one serial apart; only
+ * their names tell them apart, so no sum of other agreements may outvote a name that disagrees.
+ */
+export function acceptanceGuard(alias = 's'): string {
+  return `(${alias}.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+    AND (${alias}.tgl_lahir_level <> 0 OR ${alias}.nik_level >= ${gammaOf('nik', 'beda satu digit')}))`;
+}
+
+export function linkSettings(config: Config): LinkSettings {
+  const cap = config.matching.maxBlockSize;
+  return {
+    left: { table: 'link_left', id: 'id_dtks' },
+    right: { table: 'link_right', id: 'id' },
+    prefix: 'nik_link',
+    comparisons: COMPARISONS,
+    blocking: [
+      { name: 'nik_sama', leftKey: 'l.nik', rightKey: 'r.nik', comparisons: ['nik'] },
+      {
+        name: 'nik_hampir',
+        leftKey: windows('l.nik'),
+        rightKey: windows('r.nik'),
+        maxBlockSize: cap,
+        comparisons: ['nik'],
+      },
+      {
+        name: 'nik_wilayah_tanggal',
+        leftKey: 'left(l.nik, 12)',
+        rightKey: 'left(r.nik, 12)',
+        maxBlockSize: cap,
+        comparisons: ['nik'],
+      },
+      {
+        name: 'kecamatan_tgl_lahir',
+        leftKey: "l.kode_kecamatan || '|' || l.tgl_lahir",
+        rightKey: "r.kode_kecamatan || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+        comparisons: ['wilayah', 'tgl_lahir'],
+      },
+      {
+        name: 'nik_awal_tgl_lahir',
+        leftKey: "coalesce(l.nik_awal, left(l.nik, 6)) || '|' || l.tgl_lahir",
+        rightKey: "left(r.nik, 6) || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+        comparisons: ['nik', 'tgl_lahir'],
+      },
+      {
+        name: 'fonetik_tahun_kabupaten',
+        leftKey: "l.fonetik1 || '|' || year(l.tgl_lahir) || '|' || l.kode_kabupaten",
+        rightKey: "r.fonetik1 || '|' || year(r.tgl_lahir) || '|' || r.kode_kabupaten",
+        maxBlockSize: cap,
+        comparisons: ['nama', 'wilayah'],
+      },
+      {
+        // For rows whose date is also wrong: the same first-name sound in the same desa.
+        name: 'fonetik_desa',
+        leftKey: "l.fonetik1 || '|' || l.kode_desa",
+        rightKey: "r.fonetik1 || '|' || r.kode_desa",
+        maxBlockSize: cap,
+        comparisons: ['nama', 'wilayah'],
+      },
+      {
+        name: 'nama_tgl_lahir',
+        leftKey: "l.nama_gabung || '|' || l.tgl_lahir",
+        rightKey: "r.nama_gabung || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+        comparisons: ['nama', 'tgl_lahir'],
+      },
+      {
+        name: 'ibu_tahun',
+        leftKey: "l.nama_ibu_norm || '|' || year(l.tgl_lahir)",
+        rightKey: "r.nama_ibu_norm || '|' || year(r.tgl_lahir)",
+        maxBlockSize: cap,
+        comparisons: ['nama_ibu'],
+      },
+      {
+        name: 'kk_keluarga',
+        leftKey: 'list_filter([l.hh_kk, l.nik_kk, l.no_kk], x -> x IS NOT NULL)',
+        rightKey: 'r.no_kk',
+        maxBlockSize: cap,
+        comparisons: ['kk', 'kk_keluarga'],
+      },
+    ],
+    // Equal NIKs are nearly always the same person; the NIK also encodes birth date and sex, so
+    // their agreement among such pairs says nothing about their m.
+    mTrainingRule: { when: 'l.nik = r.nik', exclude: ['nik', 'tgl_lahir', 'jenis_kelamin'] },
+    uSampleSize: config.matching.uSampleSize,
+    seed: 20261123,
+    minMatchWeight: -10,
+  };
+}
+
+export interface ProbabilisticResult {
+  link: Pick<
+    LinkResult,
+    'candidates' | 'perLeftRow' | 'maxPerLeftRow' | 'droppedBlockCount' | 'scored' | 'rulePairs'
+  >;
+  accepted: number;
+  uncertain: number;
+}
+
+/**
+ * Link every DTKS row to its Dukcapil candidates and decide, for the rows exact matching did not
+ * confirm, whether the best candidate is the person: at or above the auto threshold and clearly
+ * ahead of the runner-up it is accepted (the row's NIK is corrected); in the review band it is
+ * reported as uncertain and never applied.
+ */
+export async function matchProbabilistic(db: Db, config: Config): Promise<ProbabilisticResult> {
+  await db.exec(LEFT_VIEW);
+  await db.exec(RIGHT_VIEW);
+  const result = await link(db, linkSettings(config));
+  const { autoThreshold, reviewThreshold, minWeightMargin } = config.matching;
+  await db.exec(`
+    CREATE OR REPLACE TABLE prob_best AS
+    WITH ranked AS (
+      SELECT s.l_id AS id_dtks, s.r_id AS dukcapil_baris, s.match_weight, s.match_probability,
+        ${acceptanceGuard('s')} AS cukup_bukti,
+        row_number() OVER (PARTITION BY s.l_id ORDER BY s.match_weight DESC, s.r_id) AS rk
+      FROM nik_link_scores s
+    )
+    SELECT b.id_dtks, b.dukcapil_baris, b.match_weight, b.match_probability,
+      n.match_weight AS second_weight, n.match_probability AS second_probability, b.cukup_bukti,
+      CASE
+        WHEN b.match_probability >= ${autoThreshold} AND b.cukup_bukti
+          AND (n.match_weight IS NULL OR b.match_weight - n.match_weight >= ${minWeightMargin}) THEN 'DITERIMA'
+        WHEN b.match_probability >= ${reviewThreshold} THEN 'RAGU'
+        ELSE 'DITOLAK'
+      END AS keputusan
+    FROM ranked b LEFT JOIN ranked n ON n.id_dtks = b.id_dtks AND n.rk = 2
+    WHERE b.rk = 1;
+
+    -- Rows exact matching did not confirm take an accepted probabilistic match.
+    UPDATE matches SET status = 'PADAN', dukcapil_baris = p.dukcapil_baris, yakin = round(p.match_probability, 4),
+      metode = 'PROBABILISTIK'
+    FROM prob_best p JOIN dukcapil c ON c._baris = p.dukcapil_baris
+    WHERE matches.id_dtks = p.id_dtks AND matches.status <> 'PADAN' AND p.keputusan = 'DITERIMA';
+    INSERT INTO matches (id_dtks, nik, status, dukcapil_baris, yakin, metode)
+    SELECT p.id_dtks, NULL, 'PADAN', p.dukcapil_baris, round(p.match_probability, 4), 'PROBABILISTIK'
+    FROM prob_best p WHERE p.keputusan = 'DITERIMA' AND p.id_dtks NOT IN (SELECT id_dtks FROM matches);`);
+  const counts = await db.one<{ accepted: number; uncertain: number }>(`
+    SELECT count(*) FILTER (WHERE metode = 'PROBABILISTIK') AS accepted,
+      (SELECT count(*) FROM prob_best p WHERE p.keputusan = 'RAGU'
+         AND p.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')) AS uncertain
+    FROM matches`);
+  return {
+    link: {
+      candidates: result.candidates,
+      perLeftRow: result.perLeftRow,
+      maxPerLeftRow: result.maxPerLeftRow,
+      droppedBlockCount: result.droppedBlockCount,
+      scored: result.scored,
+      rulePairs: result.rulePairs,
+    },
+    accepted: counts?.accepted ?? 0,
+    uncertain: counts?.uncertain ?? 0,
+  };
+}
+
+const COMPARISON_TITLES: Record<string, string> = {
+  nama: 'nama',
+  tgl_lahir: 'tgl lahir',
+  jenis_kelamin: 'jenis kelamin',
+  nama_ibu: 'nama ibu',
+  wilayah: 'wilayah',
+  nik: 'NIK',
+  kk: 'KK',
+  kk_keluarga: 'KK keluarga',
+};
+
+/**
+ * SQL text over a row of `nik_link_scores` (alias `s`) that spells the match-weight waterfall in
+ * Indonesian: each comparison's level and its weight in bits. Levels carry no value of anyone, only
+ * how the values compare, so the text is safe in review files.
+ */
+export function waterfallSql(alias = 's'): string {
+  const parts = COMPARISONS.map((c) => {
+    const labels = c.levels
+      .map((l, i) => `WHEN ${c.levels.length - i} THEN '${l.label.replaceAll("'", "''")}'`)
+      .join(' ');
+    const title = COMPARISON_TITLES[c.name] ?? c.name;
+    return `'${title}: ' || CASE ${alias}.${c.name}_level ${labels} WHEN 0 THEN 'berbeda' ELSE 'tidak ada data' END ||
+      ' (' || CASE WHEN ${alias}.${c.name}_weight >= 0 THEN '+' ELSE '' END || CAST(round(${alias}.${c.name}_weight, 1) AS VARCHAR) || ')'`;
+  });
+  return `concat_ws('; ', ${parts.join(', ')})`;
+}

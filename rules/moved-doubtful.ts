@@ -1,0 +1,36 @@
+import type { Rule } from './rule.js';
+
+/**
+ * The other side of life.moved's caution: Dukcapil places the person in another desa, but the
+ * row's own desa is too doubtful to call it a move (the name fits the Dukcapil desa too, or the
+ * desa came from KODE WILAYAH alone). A person checks the region instead of padan deactivating.
+ */
+export const movedDoubtful: Rule = {
+  id: 'region.doubtful_move',
+  version: 1,
+  reason: 'REGION_INVALID',
+  action: 'review',
+  severity: 'medium',
+  stage: 'detect',
+  description: {
+    id: 'Domisili Dukcapil berbeda, tetapi desa DTKS meragukan (nama kembar atau hanya dari kode wilayah)',
+    en: 'The Dukcapil domicile differs but the row’s desa is doubtful (twin names or code only)',
+  },
+  async run({ db }) {
+    await db.exec(`
+      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
+      SELECT p.id_dtks, 'region.doubtful_move', 'REGION_INVALID', 'review',
+        'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
+          ' (' || p.dc_kode_desa || ') sedangkan desa DTKS ' || p.kode_desa ||
+          CASE WHEN p.wilayah_metode = 'KODE' THEN ' hanya ditentukan dari KODE WILAYAH'
+               ELSE ' bernama sama dengan desa Dukcapil' END,
+        'Periksa desa/kelurahan dan KODE WILAYAH anggota ini; bila benar pindah, nonaktifkan melalui SIKS-NG'
+      FROM dtks_padan p
+      JOIN raw_dtks r ON r._baris = p._baris
+      JOIN ref_desa v ON v.kode = p.dc_kode_desa
+      WHERE p.padan_status = 'PADAN' AND p.wilayah_status = 'RESOLVED'
+        AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa
+        AND (padan_wilayah_kunci(r.desa, 'desa') = v.nama_kunci
+          OR (p.wilayah_metode = 'KODE' AND left(p.dc_kode_desa, 8) = left(p.kode_desa, 8)))`);
+  },
+};

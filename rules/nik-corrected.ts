@@ -1,0 +1,34 @@
+import { waterfallSql } from '../pipeline/link-nik.js';
+import type { Rule } from './rule.js';
+
+/**
+ * The NIK was missing, invalid, not found or someone else's, and probabilistic matching found the
+ * person in Dukcapil with a probability at or above the auto threshold, clearly ahead of any other
+ * candidate: the NIK is corrected. Never for rows exact matching confirmed.
+ */
+export const nikCorrected: Rule = {
+  id: 'nik.corrected',
+  version: 1,
+  reason: 'NIK_CORRECTED',
+  action: 'correct',
+  severity: 'medium',
+  stage: 'link',
+  description: {
+    id: 'NIK kosong, salah atau milik orang lain; orangnya ditemukan di Dukcapil dengan keyakinan tinggi',
+    en: 'NIK missing, wrong or someone else’s; the person was found in Dukcapil with high confidence',
+  },
+  async run({ db }) {
+    await db.exec(`
+      INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence, detail)
+      SELECT m.id_dtks, 'nik.corrected', 'NIK_CORRECTED', 'correct',
+        'Ditemukan di Dukcapil dengan peluang ' || CAST(round(p.match_probability, 4) AS VARCHAR) ||
+          ' (bobot ' || CAST(round(p.match_weight, 1) AS VARCHAR) || ')',
+        'nik', d.nik, c.nik, round(p.match_probability, 4), ${waterfallSql('s')}
+      FROM matches m
+      JOIN prob_best p ON p.id_dtks = m.id_dtks AND p.dukcapil_baris = m.dukcapil_baris
+      JOIN nik_link_scores s ON s.l_id = p.id_dtks AND s.r_id = p.dukcapil_baris
+      JOIN dtks d ON d.id_dtks = m.id_dtks
+      JOIN dukcapil c ON c._baris = m.dukcapil_baris
+      WHERE m.metode = 'PROBABILISTIK' AND d.nik IS DISTINCT FROM c.nik`);
+  },
+};
