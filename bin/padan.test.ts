@@ -93,6 +93,21 @@ describe('padan CLI', () => {
     // No NIK (16 digits) and no name of the sample in the log.
     expect(r.stderr).not.toMatch(/\d{16}/);
     expect(r.stderr).not.toMatch(/SOEKARNO|SUKARNO|SITI AMINAH/);
+
+    // explain: the waterfall of the Excel-mangled NIK row that matching recovered, with no NIK in it.
+    const expected = await readFile(join(SAMPLE, 'expected.csv'), 'utf8');
+    const id = expected
+      .split('\n')
+      .find((l) => l.includes('Excel scientific notation'))
+      ?.split(',')[0] as string;
+    const e = padan('explain', id, '--out', out);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/matched to Dukcapil by probabilistic matching/);
+    expect(e.stdout).toMatch(/correct nik: NIK_CORRECTED/);
+    expect(e.stdout).toMatch(/^nik\s+awalan NIK \(Excel\) sama/m);
+    expect(e.stdout).toMatch(/^total\s+p=0\.99/m);
+    expect(e.stdout).not.toMatch(/\d{16}/);
+    expect(padan('explain', 'NO-SUCH-ID', '--out', out).code).toBe(2);
   });
 
   it('leaves no manifest.json when a run fails half-way', async () => {

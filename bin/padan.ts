@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { evaluate, formatEvaluation } from '../fixtures/evaluate.js';
+import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig, loadConfig } from '../pipeline/config.js';
 import { ExitCode, PadanError } from '../pipeline/errors.js';
+import { explainRow } from '../pipeline/explain.js';
 import { createLogger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
@@ -60,6 +63,58 @@ program
       onStage: stageProgress(process.stderr),
     });
     process.stdout.write(formatRunSummary(result));
+  });
+
+program
+  .command('generate')
+  .description('Write a synthetic DTKS export, Dukcapil extract and truth.csv (deterministic for a seed)')
+  .requiredOption('--households <n>', 'DTKS households to generate', positiveInt)
+  .requiredOption('--out <dir>', 'output folder for dtks.csv, dukcapil.csv, truth.csv')
+  .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
+  .option('--profile <name>', 'error rates: clean, default or harsh', 'default')
+  .option(
+    '--dukcapil-extra <x>',
+    'non-poor Dukcapil households per DTKS household (distractors)',
+    Number,
+    0.5,
+  )
+  .action(async (opts) => {
+    const result = await generate({
+      households: opts.households,
+      seed: opts.seed,
+      out: opts.out,
+      profile: opts.profile,
+      dukcapilExtra: opts.dukcapilExtra,
+      logger: createLogger(),
+    });
+    process.stdout.write(
+      `generated ${result.households} households, ${result.members} members: ${result.dtksRows} DTKS rows, ` +
+        `${result.dukcapilRows} Dukcapil rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rowsPerSecond)} rows/s)\n` +
+        `  ${result.files.dtks}\n  ${result.files.dukcapil}\n  ${result.files.truth}\n`,
+    );
+  });
+
+program
+  .command('evaluate')
+  .description(
+    "Score a run against a generated population's truth.csv; writes evaluation.json into the run folder",
+  )
+  .requiredOption('--truth <file>', 'truth.csv from padan generate')
+  .requiredOption('--out <dir>', 'the run folder to score')
+  .action(async (opts) => {
+    const evaluation = await evaluate({ truth: opts.truth, runDir: opts.out });
+    process.stdout.write(formatEvaluation(evaluation));
+  });
+
+program
+  .command('explain')
+  .description("Explain a row's matching: the match-weight waterfall of its best Dukcapil candidates")
+  .argument('<id_dtks>', 'the ID DTKS of the row')
+  .option('--out <dir>', 'the run folder (reads padan.duckdb and manifest.json there)')
+  .option('--db <file>', 'the run database, when it is not in the run folder')
+  .option('--top <n>', 'how many candidates to show', positiveInt, 3)
+  .action(async (id: string, opts) => {
+    process.stdout.write(await explainRow({ idDtks: id, out: opts.out, db: opts.db, top: opts.top }));
   });
 
 program

@@ -156,7 +156,7 @@ describe('ingest CSV', () => {
   it('rejects a line with broken UTF-8 in a UTF-8 file', async () => {
     const good = Buffer.from(`${HEADER.join(',')}\n${row('1', 'JOS\u00c9').join(',')}\n`);
     const bad = Buffer.concat([
-      Buffer.from(row('2', 'X').join(',').replace('X', 'X\xff', 'latin1'), 'latin1'),
+      Buffer.from(row('2', 'X').join(',').replace('X', 'X\xff'), 'latin1'),
       Buffer.from('\n'),
     ]);
     const path = await write(
