@@ -64,7 +64,7 @@ export function detectDelimiter(headerLine: string): Delimiter {
 }
 
 /** Split one line of CSV (RFC 4180 quoting). Used for the header only; DuckDB reads the data. */
-export function splitCsvLine(line: string, delimiter: string): string[] {
+export function splitCsvLine(line: string, delimiter = ','): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

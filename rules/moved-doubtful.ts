@@ -1,3 +1,4 @@
+import { DESA_DIFFERS, DOUBTFUL_DESA } from './moved.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -28,9 +29,6 @@ export const movedDoubtful: Rule = {
       FROM dtks_padan p
       JOIN raw_dtks r ON r._baris = p._baris
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
-      WHERE p.padan_status = 'PADAN' AND p.wilayah_status = 'RESOLVED'
-        AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa
-        AND (padan_wilayah_kunci(r.desa, 'desa') = v.nama_kunci
-          OR (p.wilayah_metode = 'KODE' AND left(p.dc_kode_desa, 8) = left(p.kode_desa, 8)))`);
+      WHERE ${DESA_DIFFERS} AND coalesce(${DOUBTFUL_DESA}, false)`);
   },
 };

@@ -9,6 +9,18 @@ import type { Rule } from './rule.js';
  * apart only by a code), or the row's desa came from KODE WILAYAH alone (its name did not resolve)
  * and Dukcapil places the person in another desa of the same kecamatan.
  */
+/**
+ * SQL over `p` (dtks_padan), `r` (raw_dtks) and `v` (the Dukcapil desa in ref_desa): the row's
+ * desa is too doubtful to conclude a move from a different Dukcapil desa. Shared with
+ * region.doubtful_move, which reviews exactly the rows this rule declines.
+ */
+export const DOUBTFUL_DESA = `(padan_wilayah_kunci(r.desa, 'desa') = v.nama_kunci
+  OR (p.wilayah_metode = 'KODE' AND left(p.dc_kode_desa, 8) = left(p.kode_desa, 8)))`;
+
+/** Rows confirmed to a living Dukcapil record whose known desa differs from the row's resolved one. */
+export const DESA_DIFFERS = `p.padan_status = 'PADAN' AND p.wilayah_status = 'RESOLVED'
+  AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa`;
+
 export const moved: Rule = {
   id: 'life.moved',
   version: 1,
@@ -32,9 +44,6 @@ export const moved: Rule = {
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
       JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
       JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
-      WHERE p.padan_status = 'PADAN' AND p.wilayah_status = 'RESOLVED'
-        AND p.dc_stat_hidup IS DISTINCT FROM 'MATI' AND p.dc_kode_desa <> p.kode_desa
-        AND padan_wilayah_kunci(r.desa, 'desa') IS DISTINCT FROM v.nama_kunci
-        AND NOT (p.wilayah_metode = 'KODE' AND left(p.dc_kode_desa, 8) = left(p.kode_desa, 8))`);
+      WHERE ${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)`);
   },
 };
