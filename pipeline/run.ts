@@ -251,6 +251,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   } finally {
     db.close();
     await rm(join(tempDir, 'padan-ingest'), { recursive: true, force: true });
+    // The default spill folder sits in the output folder: leave nothing there but the outputs.
+    if (!options.tempDir) await rm(tempDir, { recursive: true, force: true });
   }
 }
 
