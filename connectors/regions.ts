@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Db, sqlString } from '../pipeline/db.js';
 import { packageRoot } from '../pipeline/paths.js';
 
@@ -245,12 +244,12 @@ export async function defineRegionMacros(db: Db): Promise<void> {
 }
 
 /**
- * The `data/` folder of the `idn-area-data` package. Resolved from this module, so it works from
- * `connectors/` under vitest and from `dist/connectors/` once compiled.
+ * The Kemendagri 2025 list shipped with padan (`reference/wilayah/`, copied from the idn-area-data
+ * project with its ODbL licence). Vendored rather than installed: the npm package declares Node 22
+ * and warns on the Node 20 padan supports, while the data is all padan needs of it.
  */
 export function defaultRegionDir(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('idn-area-data/package.json')), 'data');
+  return join(packageRoot(), 'reference', 'wilayah');
 }
 
 /** The retired codes shipped with padan (`reference/wilayah/historical_codes.csv`). */
@@ -296,7 +295,7 @@ async function readCsvTable(db: Db, table: string, path: string, columns: readon
  *   aliases and the retired kab names that lead to their successors).
  *
  * `dir` is a user's newer list in the same layout (`--regions DIR`); the default is the list
- * pinned through the `idn-area-data` package.
+ * shipped in `reference/wilayah/`.
  */
 export async function loadRegionReference(db: Db, dir?: string): Promise<RegionReferenceCounts> {
   const base = dir ? resolve(dir) : defaultRegionDir();
