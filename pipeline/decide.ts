@@ -41,7 +41,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     CREATE OR REPLACE TABLE deactivations AS
     WITH chosen AS (
       SELECT * FROM findings WHERE action = 'deactivate' AND reason IN (${enabledList})
-      QUALIFY row_number() OVER (PARTITION BY id_dtks ORDER BY ${order}, rule) = 1
+      QUALIFY row_number() OVER (PARTITION BY id_dtks ORDER BY ${order}, rule, evidence, kept_id_dtks, moved_to) = 1
     ),
     households AS (
       -- A household goes as a whole when every one of its member rows goes.

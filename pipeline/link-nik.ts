@@ -13,11 +13,15 @@ import { type Comparison, type LinkResult, type LinkSettings, link } from './mat
 export const LEFT_VIEW = `
 CREATE OR REPLACE TABLE link_left AS
 WITH hh AS (
-  -- The family card Dukcapil gives the members of this DTKS household that matched exactly.
-  SELECT d.id_keluarga, mode(c.no_kk) AS hh_kk
-  FROM dtks d JOIN matches m ON m.id_dtks = d.id_dtks AND m.status = 'PADAN'
-  JOIN dukcapil c ON c._baris = m.dukcapil_baris
-  GROUP BY d.id_keluarga
+  -- The family card Dukcapil gives most members of this DTKS household that matched exactly; a
+  -- tie goes to the smaller number (mode() would pick by thread order and change the candidates).
+  SELECT id_keluarga, no_kk AS hh_kk FROM (
+    SELECT d.id_keluarga, c.no_kk, count(*) AS n
+    FROM dtks d JOIN matches m ON m.id_dtks = d.id_dtks AND m.status = 'PADAN'
+    JOIN dukcapil c ON c._baris = m.dukcapil_baris
+    WHERE c.no_kk IS NOT NULL
+    GROUP BY d.id_keluarga, c.no_kk)
+  QUALIFY row_number() OVER (PARTITION BY id_keluarga ORDER BY n DESC, no_kk) = 1
 )
 SELECT d.id_dtks,
   CASE WHEN d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik) THEN d.nik END AS nik,
