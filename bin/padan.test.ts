@@ -3,7 +3,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,59 +110,32 @@ describe('padan CLI', () => {
     expect(padan('explain', 'NO-SUCH-ID', '--out', out).code).toBe(2);
   });
 
-  it('leaves no manifest.json when a run fails half-way', async () => {
-    const out = join(dir, 'half');
-    // A finished run first, so that a stale manifest exists.
-    expect(
-      padan(
-        'run',
-        '--dtks',
-        join(SAMPLE, 'dtks.csv'),
-        '--dukcapil',
-        join(SAMPLE, 'dukcapil.csv'),
-        '--out',
-        out,
-      ).code,
-    ).toBe(0);
-    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
-    // Now make one output impossible to write: the run fails after writing others.
-    await rm(join(out, 'review.csv'));
-    await mkdir(join(out, 'review.csv'));
+  it('warns, at warn level, of rejected lines, an input with no rows and a Dukcapil extract too small', async () => {
+    const header = join(dir, 'dukcapil-header.csv');
+    await writeFile(header, `${(await readFile(join(SAMPLE, 'dukcapil.csv'), 'utf8')).split('\n')[0]}\n`);
     const r = padan(
       'run',
       '--dtks',
       join(SAMPLE, 'dtks.csv'),
       '--dukcapil',
-      join(SAMPLE, 'dukcapil.csv'),
+      header,
+      '--config',
+      join(SAMPLE, 'config.json'),
       '--out',
-      out,
+      join(dir, 'warn'),
     );
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/internal error/);
-    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
-    expect(existsSync(join(out, 'deactivate.csv'))).toBe(true);
-  });
-
-  it('leaves no manifest.json when an input lacks a required column', async () => {
-    const out = join(dir, 'nocol');
-    expect(
-      padan(
-        'run',
-        '--dtks',
-        join(SAMPLE, 'dtks.csv'),
-        '--dukcapil',
-        join(SAMPLE, 'dukcapil.csv'),
-        '--out',
-        out,
-      ).code,
-    ).toBe(0);
-    const broken = join(dir, 'dukcapil-nocol.csv');
-    const text = await readFile(join(SAMPLE, 'dukcapil.csv'), 'utf8');
-    await writeFile(broken, text.replace('STAT_HIDUP', 'STATUS'));
-    const r = padan('run', '--dtks', join(SAMPLE, 'dtks.csv'), '--dukcapil', broken, '--out', out);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/dukcapil-nocol\.csv: required column "STAT_HIDUP" not found/);
-    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level === 40)
+      .map((l) => l.msg);
+    expect(warnings).toEqual([
+      '4 lines of dtks.csv rejected (see rejected.csv)',
+      'dukcapil-header.csv has no rows to load (empty or header only)',
+      'the Dukcapil extract has less than half as many records as DTKS: most members will not be found; is it the whole extract?',
+    ]);
   });
 
   it('reads Parquet inputs with the same column names', async () => {

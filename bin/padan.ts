@@ -7,6 +7,7 @@ import { ExitCode, PadanError } from '../pipeline/errors.js';
 import { explainRow } from '../pipeline/explain.js';
 import { createLogger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run.js';
+import type { RunFolder } from '../pipeline/run-folder.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
 import { CATALOGUE } from '../rules/catalogue.js';
 import { formatRunSummary, stageProgress } from './output.js';
@@ -44,9 +45,11 @@ program
   .option('--temp-dir <dir>', 'where DuckDB spills when memory is short (default: OUT/.tmp)')
   .option('--regions <dir>', 'a newer Kemendagri region list in the same CSV layout')
   .option('--plan', 'plan only: compute findings and decisions into the database, write no file')
+  .option('--force', 'write into an output folder that holds files padan did not write (they are kept)')
   .action(async (opts) => {
     const config = await loadConfig(opts.config);
     const logger = createLogger();
+    const stop = stopOnSignals(logger);
     const result = await run({
       dtks: opts.dtks,
       dukcapil: opts.dukcapil,
@@ -59,9 +62,12 @@ program
       tempDir: opts.tempDir,
       regions: opts.regions,
       planOnly: opts.plan === true,
+      force: opts.force === true,
       logger,
+      signal: stop.signal,
+      onFolder: stop.watch,
       onStage: stageProgress(process.stderr),
-    });
+    }).finally(stop.release);
     process.stdout.write(formatRunSummary(result));
   });
 
@@ -135,6 +141,38 @@ program
     }
   });
 
+/**
+ * SIGINT and SIGTERM stop a run: the running DuckDB query is interrupted, the staging folder
+ * removed and the previous run left as it was. A second signal exits at once, removing the staging
+ * folder synchronously.
+ */
+function stopOnSignals(logger: ReturnType<typeof createLogger>) {
+  const controller = new AbortController();
+  let folder: RunFolder | undefined;
+  const handler = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (controller.signal.aborted) {
+      folder?.abortSync();
+      process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+    }
+    logger.warn({ signal }, 'stopping: removing this run, the output folder stays as it was');
+    controller.abort(signal);
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    watch: (f: RunFolder) => {
+      folder = f;
+    },
+    release: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
 /** One line on stderr for a failed command; never a NIK, name or date (they may sit in a DuckDB message). */
 function scrub(message: string): string {
   return message
@@ -165,7 +203,7 @@ async function main(): Promise<number> {
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `padan: internal error: ${scrub(message)}; no manifest.json was written, so the outputs are incomplete. ` +
+      `padan: internal error: ${scrub(message)}; nothing was replaced (an output folder is as it was). ` +
         'Rerun with PADAN_LOG_LEVEL=debug and report the log.\n',
     );
     return ExitCode.internal;

@@ -9,14 +9,28 @@ import { UsageError } from './errors.js';
 export const ConfigSchema = z
   .object({
     /**
-     * The date ages and NIK centuries are computed against. Default: the latest birth or death date
-     * in the Dukcapil extract, which is within days of the extract date and keeps reruns identical.
+     * The date ages and NIK centuries are computed against; null means the run date. Set it to
+     * rerun an old month exactly as it ran (the date is in every manifest).
      */
     referenceDate: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+      .refine(isCalendarDate, 'not a date of the calendar')
       .nullable()
       .default(null),
+    ingest: z
+      .object({
+        /**
+         * An input may reject at most this share of its records (or `maxRejectedFloor`, whichever
+         * is larger); more stops the run before anything is decided (exit 3): decisions from half a
+         * file are worse than a rerun.
+         */
+        maxRejectedShare: z.number().min(0).max(1).default(0.001),
+        /** Rejected records always allowed, so that one bad line does not stop a small file. */
+        maxRejectedFloor: z.number().int().min(0).default(10),
+      })
+      .strict()
+      .default({ maxRejectedShare: 0.001, maxRejectedFloor: 10 }),
     identity: z
       .object({
         /** Jaro–Winkler of normalised names at or above which names agree strongly. */
@@ -98,7 +112,30 @@ export const ConfigSchema = z
       .strict()
       .default({ disabled: [] }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.matching.autoThreshold < config.matching.reviewThreshold) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matching', 'autoThreshold'],
+        message: `is below matching.reviewThreshold (${config.matching.reviewThreshold}): a match applied automatically must be at least as sure as one sent to review`,
+      });
+    }
+    if (config.identity.nameStrong < config.identity.nameWeak) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity', 'nameStrong'],
+        message: `is below identity.nameWeak (${config.identity.nameWeak})`,
+      });
+    }
+  });
+
+/** YYYY-MM-DD that names a real day (2026-02-30 does not). */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 

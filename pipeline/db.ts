@@ -15,6 +15,14 @@ export interface DbOptions {
   memoryLimit?: string;
   /** Where DuckDB spills when a query outgrows the memory limit. */
   tempDir?: string;
+  /** Once aborted, the running query is interrupted and no further query starts. */
+  signal?: AbortSignal;
+  /**
+   * Rows per row group of the database's tables (DuckDB's default 122,880). DuckDB scans a table
+   * on several threads one row group per task, so a small value makes a small input run the way a
+   * national one does: the determinism tests use it to see thread-order effects on little data.
+   */
+  rowGroupSize?: number;
 }
 
 /** One DuckDB database and the connection the pipeline works through. */
@@ -23,7 +31,22 @@ export class Db {
     readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     readonly path: string,
-  ) {}
+    private readonly signal?: AbortSignal,
+    private readonly attached = false,
+  ) {
+    signal?.addEventListener('abort', () => connection.interrupt(), { once: true });
+  }
+
+  /** A second connection to the same database (e.g. to stream from while the first writes). */
+  async connectAnother(): Promise<DuckDBConnection> {
+    const connection = await this.instance.connect();
+    if (this.attached) await connection.run('USE padan');
+    return connection;
+  }
+
+  private checkSignal(): void {
+    if (this.signal?.aborted) throw new Error('query not started: the run was stopped');
+  }
 
   static async open(options: DbOptions): Promise<Db> {
     const config: Record<string, string> = {};
@@ -32,13 +55,23 @@ export class Db {
     if (options.tempDir !== undefined) config.temp_directory = options.tempDir;
     // Insertion order is kept so that outputs are byte-identical from run to run.
     config.preserve_insertion_order = 'true';
-    const instance = await DuckDBInstance.create(options.path, config);
+    if (options.rowGroupSize === undefined || options.path === ':memory:') {
+      const instance = await DuckDBInstance.create(options.path, config);
+      const connection = await instance.connect();
+      return new Db(instance, connection, options.path, options.signal);
+    }
+    // The row group size is a property of an attached database, not of the instance.
+    const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
-    return new Db(instance, connection, options.path);
+    await connection.run(
+      `ATTACH ${sqlString(options.path)} AS padan (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize)}); USE padan`,
+    );
+    return new Db(instance, connection, options.path, options.signal, true);
   }
 
   /** Run one or more statements, discarding results. */
   async exec(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    this.checkSignal();
     await this.connection.run(sql, params);
   }
 
@@ -51,6 +84,7 @@ export class Db {
     sql: string,
     params?: DuckDBValue[] | Record<string, DuckDBValue>,
   ): Promise<T[]> {
+    this.checkSignal();
     const reader = await this.connection.runAndReadAll(sql, params);
     return reader.getRowObjects().map((row) => {
       const out: Record<string, unknown> = {};

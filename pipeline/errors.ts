@@ -8,6 +8,11 @@ export const ExitCode = {
   internal: 1,
   usage: 2,
   unreadableInput: 3,
+  /** Out of memory or of disk for spilling: the run needs more resources, not another input. */
+  resources: 4,
+  /** Stopped by SIGINT (128 + 2) or SIGTERM (128 + 15). */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -37,5 +42,35 @@ export class InputError extends PadanError {
   ) {
     super(message, ExitCode.unreadableInput);
     this.name = 'InputError';
+  }
+}
+
+/** An output folder or database that cannot be written (exit 3, like an unreadable input). */
+export class OutputError extends PadanError {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message, ExitCode.unreadableInput);
+    this.name = 'OutputError';
+  }
+}
+
+/** DuckDB ran out of memory or of temp disk (exit 4): say which option to raise. */
+export class ResourceError extends PadanError {
+  constructor(message: string) {
+    super(message, ExitCode.resources);
+    this.name = 'ResourceError';
+  }
+}
+
+/** The run was stopped by a signal; the previous run is untouched. */
+export class InterruptedError extends PadanError {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(
+      `stopped by ${signal}; this run's files were removed and the output folder is as it was`,
+      signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated,
+    );
+    this.name = 'InterruptedError';
   }
 }

@@ -1,11 +1,11 @@
-import { open, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadCsv } from '../connectors/csv.js';
 import { loadParquet, parquetColumns } from '../connectors/parquet.js';
 import { DUKCAPIL } from '../connectors/profiles/dukcapil.js';
-import { mapHeader, type Profile } from '../connectors/profiles/profile.js';
+import { duplicateColumn, mapHeader, type Profile } from '../connectors/profiles/profile.js';
 import { SIKS_NG } from '../connectors/profiles/siks-ng.js';
-import { scanCsv, sha256File } from '../connectors/scan.js';
+import { CsvFileError, scanCsv, sha256File } from '../connectors/scan.js';
 import { type Db, sqlIdent, sqlString } from './db.js';
 import { InputError } from './errors.js';
 
@@ -24,9 +24,13 @@ export interface InputReport {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
-  /** Line numbers in rejected.csv and `_baris` are physical lines (no multi-line records, no blank lines inside). */
-  lineNumbersExact: boolean;
+  /** CSV only: physical lines (header included), blank lines skipped, records spanning lines. */
+  physicalLines?: number;
+  blankLines?: number;
+  multilineRecords?: number;
   extraColumns: string[];
+  /** The first rejected lines with the kind of fault, for an error message (no values). */
+  firstRejected?: string;
 }
 
 const PROFILES: Record<InputRole, { profile: Profile; table: string }> = {
@@ -54,11 +58,23 @@ async function isParquet(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * An input that exists, is a file and is not empty; its size. Run before the output folder is
+ * touched, so that a wrong path never costs the previous run.
+ */
+export async function checkInput(path: string, role: InputRole): Promise<number> {
+  const size = await assertReadable(path, role);
+  if (size === 0) throw new InputError(`--${role} ${path}: the file is empty; export it again`, path);
+  return size;
+}
+
 async function assertReadable(path: string, role: InputRole): Promise<number> {
   try {
     const s = await stat(path);
     if (!s.isFile())
       throw new InputError(`--${role} ${path}: not a file; pass the path of a CSV or Parquet file`, path);
+    const handle = await open(path, 'r');
+    await handle.close();
     return s.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -80,8 +96,7 @@ export async function ingestInput(
   options: { tempDir: string; sourceName?: string },
 ): Promise<InputReport> {
   const { profile, table } = PROFILES[role];
-  const size = await assertReadable(path, role);
-  if (size === 0) throw new InputError(`--${role} ${path}: the file is empty; export it again`, path);
+  await checkInput(path, role);
   // The file's name, not its path, so that outputs do not depend on where the inputs sit.
   const file = options.sourceName ?? basename(path);
 
@@ -92,8 +107,8 @@ export async function ingestInput(
     } catch {
       throw new InputError(`--${role} ${path}: not a readable Parquet file; export it again`, path);
     }
+    assertHeader(role, path, profile, header);
     const mapping = mapHeader(profile, header);
-    assertColumns(role, path, profile, mapping.missing);
     const { sha256, bytes } = await sha256File(path);
     const result = await loadParquet(db, path, { table, columns: mapping.columns, sourceName: file });
     const report: InputReport = {
@@ -106,21 +121,47 @@ export async function ingestInput(
       rowsRead: result.loaded,
       rowsLoaded: result.loaded,
       rowsRejected: 0,
-      lineNumbersExact: true,
       extraColumns: mapping.extra,
     };
     await finishInput(db, role, report, mapping.columns, ',');
     return report;
   }
 
-  const scan = await scanCsv(path);
+  // A folder of its own for the canonical copy: the temp dir may be the folder the inputs sit in.
+  await mkdir(options.tempDir, { recursive: true });
+  const workDir = await mkdtemp(join(options.tempDir, 'padan-ingest-'));
+  try {
+    return await ingestCsv(db, role, path, file, workDir);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function ingestCsv(
+  db: Db,
+  role: InputRole,
+  path: string,
+  file: string,
+  workDir: string,
+): Promise<InputReport> {
+  const { profile, table } = PROFILES[role];
+  let scan: Awaited<ReturnType<typeof scanCsv>>;
+  try {
+    scan = await scanCsv(path, {
+      workDir,
+      name: role,
+      // The layout is checked on the header line, before the rest of the file is read.
+      onHeader: (header) => assertHeader(role, path, profile, header),
+    });
+  } catch (error) {
+    if (error instanceof CsvFileError) throw new InputError(`--${role} ${path}: ${error.message}`, path);
+    throw error;
+  }
   const mapping = mapHeader(profile, scan.header);
-  assertColumns(role, path, profile, mapping.missing);
   const result = await loadCsv(db, scan, {
     table,
     columns: mapping.columns,
     rejectTable: REJECTED_TABLE,
-    tempDir: join(options.tempDir, 'padan-ingest'),
     sourceName: file,
   });
   const report: InputReport = {
@@ -135,19 +176,45 @@ export async function ingestInput(
     rowsRead: scan.records,
     rowsLoaded: result.loaded,
     rowsRejected: result.rejected,
-    lineNumbersExact: scan.multilineRecords === 0 && scan.interiorBlankLines === 0,
+    physicalLines: scan.physicalLines,
+    blankLines: scan.blankLines,
+    multilineRecords: scan.multilineRecords,
     extraColumns: mapping.extra,
   };
   if (report.rowsRead !== report.rowsLoaded + report.rowsRejected) {
-    // Never lose a row silently: our own count of the records and the reader's disagree.
+    // Never lose a row silently: the scan's count of the records and the reader's disagree.
     throw new InputError(
       `--${role} ${path}: ${report.rowsRead} records counted but ${report.rowsLoaded} loaded and ` +
-        `${report.rowsRejected} rejected; the quoting of the file is irregular, export it again with standard CSV quoting`,
+        `${report.rowsRejected} rejected; the file could not be read reliably, export it again with standard CSV quoting`,
       path,
     );
   }
   await finishInput(db, role, report, mapping.columns, scan.delimiter);
+  report.firstRejected = await firstRejected(db, file);
   return report;
+}
+
+/** "100 (UNCLOSED QUOTE in column "NAMA"), 2041 (MISSING COLUMNS)": line numbers and fault kinds only. */
+async function firstRejected(db: Db, file: string): Promise<string | undefined> {
+  const rows = await db.all<{ line: number; kind: string }>(
+    `SELECT line, split_part(reason, ':', 1) AS kind FROM ${REJECTED_TABLE} WHERE file = ? ORDER BY line LIMIT 5`,
+    [file],
+  );
+  return rows.length > 0 ? rows.map((r) => `${r.line} (${r.kind})`).join(', ') : undefined;
+}
+
+/** A header the profile cannot read: a required column missing, or one column given twice. */
+function assertHeader(role: InputRole, path: string, profile: Profile, header: string[]): void {
+  const twice = duplicateColumn(profile, header);
+  if (twice) {
+    const what = twice.column ? `the ${profile.name} column "${twice.column}"` : 'the same column';
+    throw new InputError(
+      `--${role} ${path}: header columns ${twice.first} ("${twice.firstHeader}") and ${twice.second} ` +
+        `("${twice.secondHeader}") are both ${what}; rename or remove one and run again`,
+      path,
+    );
+  }
+  assertColumns(role, path, profile, mapHeader(profile, header).missing);
 }
 
 function assertColumns(role: InputRole, path: string, profile: Profile, missing: string[]): void {
@@ -161,8 +228,10 @@ function assertColumns(role: InputRole, path: string, profile: Profile, missing:
 }
 
 /**
- * DTKS rows are keyed by ID DTKS in every output: a row without one, or repeating one already seen,
- * cannot be reported on, so it is moved to the rejected lines (the first occurrence stays).
+ * DTKS rows are keyed by ID DTKS in every output: a row without one, with a control character in it
+ * (a NUL or a tab would be written into every output and no operator could type it back), or
+ * repeating one already seen, cannot be reported on, so it is moved to the rejected lines (the
+ * first occurrence of a repeated id stays).
  */
 async function finishInput(
   db: Db,
@@ -173,25 +242,36 @@ async function finishInput(
 ): Promise<void> {
   if (role !== 'dtks') return;
   const table = PROFILES.dtks.table;
-  const raw = `concat_ws(${sqlString(delimiter)}, ${columns.map((c) => `coalesce(${sqlIdent(c)}, '')`).join(', ')})`;
+  const d = sqlString(delimiter);
+  // The line as CSV again (the raw bytes of loaded lines are not kept): fields that need quotes get them.
+  const field = (c: string) =>
+    `CASE WHEN contains(coalesce(${sqlIdent(c)}, ''), '"') OR contains(coalesce(${sqlIdent(c)}, ''), ${d})
+       OR contains(coalesce(${sqlIdent(c)}, ''), chr(10)) THEN '"' || replace(${sqlIdent(c)}, '"', '""') || '"'
+       ELSE coalesce(${sqlIdent(c)}, '') END`;
+  const raw = `concat_ws(${d}, ${columns.map(field).join(', ')})`;
   await db.exec(`
     CREATE OR REPLACE TEMP TABLE _bad_id AS
-    SELECT _baris, reason FROM (
-      SELECT _baris, trim(coalesce(id_dtks, '')) AS id,
-        row_number() OVER (PARTITION BY trim(coalesce(id_dtks, '')) ORDER BY _baris) AS nth,
-        min(_baris) OVER (PARTITION BY trim(coalesce(id_dtks, ''))) AS first_line
-      FROM ${table})
-    CROSS JOIN LATERAL (SELECT CASE WHEN id = '' THEN 'ID DTKS is empty'
-      WHEN nth > 1 THEN 'ID DTKS repeats the row on line ' || first_line END AS reason)
-    WHERE reason IS NOT NULL;
+    WITH ids AS (
+      SELECT _baris, trim(coalesce(id_dtks, '')) AS id FROM ${table}
+    ),
+    judged AS (
+      SELECT _baris, id, CASE WHEN id = '' THEN 'ID DTKS is empty'
+        WHEN regexp_matches(id, '[\\x00-\\x1F\\x7F\\x{80}-\\x{9F}]')
+          THEN 'ID DTKS holds a control character (a NUL, tab or other invisible byte); export the file again'
+        END AS bad
+      FROM ids
+    )
+    SELECT _baris, coalesce(bad, 'ID DTKS repeats the row on line ' || first_line) AS reason FROM (
+      SELECT _baris, bad,
+        row_number() OVER (PARTITION BY id, bad IS NULL ORDER BY _baris) AS nth,
+        min(_baris) OVER (PARTITION BY id, bad IS NULL) AS first_line
+      FROM judged)
+    WHERE bad IS NOT NULL OR nth > 1;
     INSERT INTO ${REJECTED_TABLE}
     SELECT _sumber, _baris, ${raw}, b.reason FROM ${table} JOIN _bad_id b USING (_baris) ORDER BY _baris;
-    DELETE FROM ${table} WHERE _baris IN (SELECT _baris FROM _bad_id);
-    DROP TABLE _bad_id;`);
-  const moved = await db.count(
-    `SELECT count(*) FROM ${REJECTED_TABLE} WHERE file = ? AND reason LIKE 'ID DTKS%'`,
-    [report.file],
-  );
+    DELETE FROM ${table} WHERE _baris IN (SELECT _baris FROM _bad_id);`);
+  const moved = await db.count('SELECT count(*) FROM _bad_id');
+  await db.exec('DROP TABLE _bad_id');
   report.rowsLoaded -= moved;
   report.rowsRejected += moved;
 }

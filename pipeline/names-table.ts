@@ -66,7 +66,7 @@ export async function buildNamesTable(
     `CREATE OR REPLACE TABLE ${sqlIdent(stage)} (nama_asal VARCHAR, nama_norm VARCHAR, fonetik VARCHAR, inisial VARCHAR)`,
   );
   let distinct = 0;
-  const reader = await db.instance.connect();
+  const reader = await db.connectAnother();
   try {
     const result = await reader.stream(`
       SELECT nama_asal FROM (${rawValues(sources)})

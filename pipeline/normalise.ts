@@ -47,21 +47,33 @@ async function addMissingColumns(db: Db, table: string, columns: string[]): Prom
 
 export interface NormaliseResult {
   referenceDate: string;
-  referenceDateSource: 'config' | 'dukcapil' | 'run date';
+  referenceDateSource: ReferenceDateSource;
   distinctNames: number;
   regions: Awaited<ReturnType<typeof resolveRegions>>;
+}
+
+export type ReferenceDateSource = 'config' | 'run date';
+
+/**
+ * The date ages and NIK centuries are computed against: the config's `referenceDate`, else the run
+ * date (local calendar day). Not the latest date in the Dukcapil extract: with a small or old
+ * extract that made 29 Feb 2000 an invalid NIK and adults "born in the future".
+ */
+export function referenceDateOf(config: Config, now: Date = new Date()): string {
+  if (config.referenceDate) return config.referenceDate;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /**
  * Turn the raw text tables into typed canonical tables `dtks` and `dukcapil`. Parsing runs as
  * DuckDB macros (vectorised); names are normalised once per distinct value in `names`.
  */
-export async function normalise(db: Db, config: Config): Promise<NormaliseResult> {
+export async function normalise(db: Db, config: Config, referenceDate: string): Promise<NormaliseResult> {
   await installParseMacros(db);
   await addMissingColumns(db, 'raw_dtks', OPTIONAL_DTKS);
   await addMissingColumns(db, 'raw_dukcapil', OPTIONAL_DUKCAPIL);
 
-  // Dukcapil first: the reference date comes from it.
   await db.exec(`
     CREATE OR REPLACE TABLE dukcapil AS
     SELECT
@@ -79,21 +91,6 @@ export async function normalise(db: Db, config: Config): Promise<NormaliseResult
       padan_teks(pekerjaan) AS pekerjaan,
       _sumber, _baris
     FROM raw_dukcapil`);
-
-  let referenceDate = config.referenceDate;
-  let referenceDateSource: NormaliseResult['referenceDateSource'] = 'config';
-  if (!referenceDate) {
-    const row = await db.one<{ d: string | null }>(
-      `SELECT CAST(max(greatest(coalesce(tgl_lahir, tgl_kematian), coalesce(tgl_kematian, tgl_lahir))) AS VARCHAR) AS d
-       FROM dukcapil`,
-    );
-    referenceDate = row?.d ?? null;
-    referenceDateSource = 'dukcapil';
-  }
-  if (!referenceDate) {
-    referenceDate = new Date().toISOString().slice(0, 10);
-    referenceDateSource = 'run date';
-  }
 
   const regions = await resolveRegions(db, {
     source: 'raw_dtks',
@@ -143,5 +140,10 @@ export async function normalise(db: Db, config: Config): Promise<NormaliseResult
       LEFT JOIN names m ON m.nama_asal = t.nama_ibu_kandung
       ORDER BY t._baris`);
   }
-  return { referenceDate, referenceDateSource, distinctNames: names.distinct, regions };
+  return {
+    referenceDate,
+    referenceDateSource: config.referenceDate ? 'config' : 'run date',
+    distinctNames: names.distinct,
+    regions,
+  };
 }

@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { loadRegionReference } from '../connectors/regions.js';
+import { loadRegionReference, REGION_FILES } from '../connectors/regions.js';
 import { buildSummary } from '../reports/summary.js';
 import { CATALOGUE, rulesForStage } from '../rules/catalogue.js';
 import { FINDINGS_DDL, type RuleContext, type Stage } from '../rules/rule.js';
 import type { Config } from './config.js';
 import { Db } from './db.js';
 import { decide } from './decide.js';
-import { InputError } from './errors.js';
-import { createRejectedTable, type InputReport, ingestInput } from './ingest.js';
+import { InputError, InterruptedError, OutputError, PadanError, ResourceError } from './errors.js';
+import { checkInput, createRejectedTable, type InputReport, ingestInput } from './ingest.js';
 import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
 import { NAME_KEY_VERSION } from './names.js';
-import { normalise } from './normalise.js';
+import { normalise, referenceDateOf } from './normalise.js';
 import { PARSE_VERSION } from './parse.js';
+import { RunFolder } from './run-folder.js';
 import { PADAN_VERSION } from './version.js';
 import {
   buildCorrectedTable,
@@ -40,9 +41,17 @@ export interface RunOptions {
   regions?: string;
   /** Stop after the plan (findings and decisions in the database); write no output file. */
   planOnly?: boolean;
+  /** Write into an output folder that holds files padan did not write (they are kept). */
+  force?: boolean;
   logger: Logger;
+  /** Stops the run: the stage in progress is interrupted and the staging folder removed. */
+  signal?: AbortSignal;
   /** Called at the start and end of every stage, for a progress line on a terminal. */
   onStage?: (stage: string, state: 'start' | 'done', seconds?: number) => void;
+  /** Called once the staging folder exists, so a signal handler can remove it synchronously. */
+  onFolder?: (folder: RunFolder) => void;
+  /** DuckDB row group size of the working database (see `DbOptions.rowGroupSize`); tests only. */
+  rowGroupSize?: number;
 }
 
 export interface RunResult {
@@ -60,29 +69,54 @@ export const STAGES = ['ingest', 'normalise', 'validate', 'match', 'detect', 'de
 
 /**
  * One monthly run: load both inputs into DuckDB, normalise, validate, match, detect, decide, then
- * write the files of SPEC §2 (each through a temporary name) and `manifest.json` last.
+ * write the files of SPEC §2 and `manifest.json` last.
+ *
+ * Nothing is touched before every input, option and the config have been checked. The run is
+ * built in a staging folder beside the output folder and moved into place only when complete
+ * (`RunFolder`): a run that fails, is interrupted or killed leaves the previous run as it was.
  */
 export async function run(options: RunOptions): Promise<RunResult> {
-  const outDir = resolve(options.out);
-  const output = new OutputDir(outDir);
-  await output.prepare();
-  const dbPath = resolve(options.db ?? join(outDir, 'padan.duckdb'));
-  // A rerun starts from a fresh working database: stale tables must not leak into this run.
-  await rm(dbPath, { force: true });
-  await rm(`${dbPath}.wal`, { force: true });
-  const tempDir = resolve(options.tempDir ?? join(outDir, '.tmp'));
-  await mkdir(tempDir, { recursive: true });
-  if (options.regions) await assertDir(options.regions);
+  await preflight(options);
+  const referenceDate = referenceDateOf(options.config);
+  const folder = await RunFolder.open({
+    out: options.out,
+    db: options.db,
+    inputs: [options.dtks, options.dukcapil],
+    force: options.force === true,
+    planOnly: options.planOnly === true,
+  });
+  options.onFolder?.(folder);
+  try {
+    const result = await runInFolder(options, folder, referenceDate);
+    await folder.commit();
+    return result;
+  } catch (error) {
+    await folder.abort();
+    if (options.signal?.aborted) throw new InterruptedError(abortSignalName(options.signal));
+    throw asPadanError(error, options);
+  }
+}
 
+async function runInFolder(
+  options: RunOptions,
+  folder: RunFolder,
+  referenceDate: string,
+): Promise<RunResult> {
   const log = options.logger;
+  const output = new OutputDir(folder.stagingDir);
+  const tempDir = resolve(options.tempDir ?? folder.path('.tmp'));
+  await mkdir(tempDir, { recursive: true });
   const timings: Record<string, number> = {};
   const db = await Db.open({
-    path: dbPath,
+    path: folder.stagingDbPath,
     threads: options.threads,
     memoryLimit: options.memoryLimit,
     tempDir,
+    signal: options.signal,
+    rowGroupSize: options.rowGroupSize,
   });
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    if (options.signal?.aborted) throw new InterruptedError(abortSignalName(options.signal));
     options.onStage?.(name, 'start');
     const started = performance.now();
     const result = await fn();
@@ -91,23 +125,25 @@ export async function run(options: RunOptions): Promise<RunResult> {
     log.info({ stage: name, seconds: timings[name] }, `stage ${name} done`);
     return result;
   };
+  log.info(
+    { referenceDate, source: options.config.referenceDate ? 'config' : 'run date' },
+    'reference date for ages and NIK centuries',
+  );
 
   try {
     const inputs = await stage('ingest', async () => {
       await createRejectedTable(db);
       const names = uniqueSourceNames(options.dtks, options.dukcapil);
       const dtks = await ingestInput(db, 'dtks', options.dtks, { tempDir, sourceName: names[0] });
+      reportInput(log, dtks);
+      checkRejectBudget(dtks, options.config);
       const dukcapil = await ingestInput(db, 'dukcapil', options.dukcapil, { tempDir, sourceName: names[1] });
-      for (const input of [dtks, dukcapil]) {
-        log.info(
-          {
-            input: input.role,
-            file: input.file,
-            read: input.rowsRead,
-            loaded: input.rowsLoaded,
-            rejected: input.rowsRejected,
-          },
-          'input loaded',
+      reportInput(log, dukcapil);
+      checkRejectBudget(dukcapil, options.config);
+      if (dukcapil.rowsLoaded * 2 < dtks.rowsLoaded) {
+        log.warn(
+          { dtks: dtks.rowsLoaded, dukcapil: dukcapil.rowsLoaded },
+          'the Dukcapil extract has less than half as many records as DTKS: most members will not be found; is it the whole extract?',
         );
       }
       return [dtks, dukcapil];
@@ -115,9 +151,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
     const norm = await stage('normalise', async () => {
       await loadRegionReference(db, options.regions);
-      return normalise(db, options.config);
+      return normalise(db, options.config, referenceDate);
     });
-    const ctx: RuleContext = { db, config: options.config, referenceDate: norm.referenceDate };
+    const ctx: RuleContext = { db, config: options.config, referenceDate };
     const runRules = async (name: Stage) => {
       for (const rule of rulesForStage(name, options.config.rules.disabled)) await rule.run(ctx);
     };
@@ -129,6 +165,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const match = await stage('match', async () => {
       const exact = await matchExact(db, options.config);
       log.info({ ...exact }, 'exact NIK reconciliation');
+      if (exact.dukcapilRepeatedNiks > 0) {
+        log.warn({ repeatedNiks: exact.dukcapilRepeatedNiks }, 'NIKs repeated in the Dukcapil extract');
+      }
       await runRules('match');
       let probabilistic: ProbabilisticResult | null = null;
       if (options.config.matching.enabled) {
@@ -153,16 +192,22 @@ export async function run(options: RunOptions): Promise<RunResult> {
     log.info({ ...decisions }, 'decisions');
     await checkAccounting(db, inputs);
 
-    const summary = await buildSummary(db, norm.referenceDate);
-    const runId = runIdOf(inputs, options.config);
+    const summary = await buildSummary(db, referenceDate);
+    const runId = runIdOf(inputs, options.config, referenceDate);
     if (options.planOnly) {
-      return { runId, outDir, dbPath, inputs, summary, timings, files: [] };
+      await db.exec('CHECKPOINT');
+      return { runId, outDir: folder.outDir, dbPath: folder.dbPath, inputs, summary, timings, files: [] };
     }
 
-    await stage('write', async () => {
+    const correctedRows = await stage('write', async () => {
       await buildCorrectedTable(db);
-      await output.copy(db, 'dtks_corrected.parquet', 'SELECT * FROM dtks_corrected', 'parquet');
-      await output.copy(db, 'dtks_corrected.csv', 'SELECT * FROM dtks_corrected', 'csv');
+      const parquetRows = await output.copy(
+        db,
+        'dtks_corrected.parquet',
+        'SELECT * FROM dtks_corrected',
+        'parquet',
+      );
+      const csvRows = await output.copy(db, 'dtks_corrected.csv', 'SELECT * FROM dtks_corrected', 'csv');
       await output.copy(
         db,
         'deactivate.csv',
@@ -178,14 +223,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
       await output.copy(
         db,
         'review.csv',
-        `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, reason, rule`,
+        `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, reason, rule, evidence`,
         'csv',
       );
       await output.copy(
         db,
         'findings.parquet',
         `SELECT f.*, d.id_keluarga, d.kode_desa, d.kode_kabupaten FROM findings f JOIN dtks d USING (id_dtks)
-         ORDER BY d._baris, f.rule, f.field NULLS FIRST`,
+         ORDER BY d._baris, f.rule, f.field NULLS FIRST, f.evidence`,
         'parquet',
       );
       await output.copy(
@@ -195,7 +240,27 @@ export async function run(options: RunOptions): Promise<RunResult> {
         'csv',
       );
       await output.writeText('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+      return { parquet: parquetRows, csv: csvRows };
     });
+
+    // Every loaded DTKS row appears exactly once in dtks_corrected (SPEC §2), counted in the files
+    // as written, not taken from the table they were written from.
+    const dtksInput = inputs[0] as InputReport;
+    const corrected = await countWritten(db, output);
+    const accounting = {
+      dtks: accountingOf(dtksInput),
+      dukcapil: accountingOf(inputs[1] as InputReport),
+      dtks_corrected_rows: corrected,
+      dtks_corrected_complete:
+        corrected.parquet === dtksInput.rowsLoaded &&
+        corrected.csv === dtksInput.rowsLoaded &&
+        correctedRows.parquet === dtksInput.rowsLoaded,
+    };
+    if (!accounting.dtks.adds_up || !accounting.dukcapil.adds_up || !accounting.dtks_corrected_complete) {
+      throw new Error(
+        `row accounting failed: ${dtksInput.rowsLoaded} DTKS rows loaded, ${corrected.parquet} in dtks_corrected.parquet, ${corrected.csv} in dtks_corrected.csv`,
+      );
+    }
 
     // The manifest is written last: its presence means every other file is complete.
     const files: Record<string, { bytes: number; sha256: string; rows?: number }> = {};
@@ -207,7 +272,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const manifest = {
       run_id: runId,
       padan_version: PADAN_VERSION,
-      reference_date: norm.referenceDate,
+      reference_date: referenceDate,
       reference_date_source: norm.referenceDateSource,
       config: options.config,
       config_file: options.configPath ? basename(options.configPath) : null,
@@ -219,18 +284,15 @@ export async function run(options: RunOptions): Promise<RunResult> {
         sha256: i.sha256,
         encoding: i.encoding ?? null,
         delimiter: i.delimiter ?? null,
-        line_numbers_exact: i.lineNumbersExact,
+        physical_lines: i.physicalLines ?? null,
+        blank_lines: i.blankLines ?? null,
+        multiline_records: i.multilineRecords ?? null,
         extra_columns: i.extraColumns,
         rows_read: i.rowsRead,
         rows_loaded: i.rowsLoaded,
         rows_rejected: i.rowsRejected,
       })),
-      row_accounting: {
-        checked: true,
-        dtks: accountingOf(inputs[0] as InputReport),
-        dukcapil: accountingOf(inputs[1] as InputReport),
-        dtks_corrected_rows: summary.rows.dtks_loaded,
-      },
+      row_accounting: accounting,
       rules: CATALOGUE.map((r) => ({
         id: r.id,
         version: r.version,
@@ -244,16 +306,115 @@ export async function run(options: RunOptions): Promise<RunResult> {
       decisions,
       stage_seconds: timings,
       outputs: files,
-      database: basename(dbPath),
+      database: folder.dbPath === join(folder.outDir, 'padan.duckdb') ? 'padan.duckdb' : folder.dbPath,
     };
     await output.writeText('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
-    return { runId, outDir, dbPath, inputs, summary, timings, files: Object.keys(files) };
+    return {
+      runId,
+      outDir: folder.outDir,
+      dbPath: folder.dbPath,
+      inputs,
+      summary,
+      timings,
+      files: Object.keys(files),
+    };
   } finally {
     db.close();
-    await rm(join(tempDir, 'padan-ingest'), { recursive: true, force: true });
-    // The default spill folder sits in the output folder: leave nothing there but the outputs.
-    if (!options.tempDir) await rm(tempDir, { recursive: true, force: true });
+    // A spill folder of the user's: leave it as found (DuckDB removes its own files on close).
+    if (options.tempDir === undefined) await rm(tempDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What can be checked without writing anything: the inputs exist and are files, the region list
+ * is complete, the temp dir can be used. The config was validated when it was parsed.
+ */
+async function preflight(options: RunOptions): Promise<void> {
+  await checkInput(options.dtks, 'dtks');
+  await checkInput(options.dukcapil, 'dukcapil');
+  if (options.regions) await checkRegionDir(options.regions);
+  if (options.tempDir) {
+    try {
+      await mkdir(options.tempDir, { recursive: true });
+      await access(options.tempDir);
+    } catch (error) {
+      throw new OutputError(
+        `--temp-dir ${options.tempDir}: cannot be used (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        options.tempDir,
+      );
+    }
+  }
+}
+
+/** Log what was read; warn about anything that means lost or missing rows. */
+function reportInput(log: Logger, input: InputReport): void {
+  const fields = {
+    input: input.role,
+    file: input.file,
+    read: input.rowsRead,
+    loaded: input.rowsLoaded,
+    rejected: input.rowsRejected,
+  };
+  log.info(fields, 'input loaded');
+  if (input.rowsRejected > 0)
+    log.warn(fields, `${input.rowsRejected} lines of ${input.file} rejected (see rejected.csv)`);
+  if (input.rowsLoaded === 0) log.warn(fields, `${input.file} has no rows to load (empty or header only)`);
+}
+
+/**
+ * More rejected lines than the budget stop the run before anything is decided: Pusdatin would
+ * rather rerun than publish decisions from half a file.
+ */
+function checkRejectBudget(input: InputReport, config: Config): void {
+  const { maxRejectedShare, maxRejectedFloor } = config.ingest;
+  const allowed = Math.max(maxRejectedFloor, Math.floor(maxRejectedShare * input.rowsRead));
+  if (input.rowsRejected <= allowed) return;
+  const share = ((100 * input.rowsRejected) / Math.max(input.rowsRead, 1)).toFixed(2);
+  throw new InputError(
+    `--${input.role} ${input.path}: ${input.rowsRejected} of ${input.rowsRead} records rejected (${share} %), ` +
+      `more than the ${allowed} allowed (ingest.maxRejectedShare ${maxRejectedShare}, ingest.maxRejectedFloor ${maxRejectedFloor}); ` +
+      `nothing was decided. First rejected lines: ${input.firstRejected ?? '?'}. Fix the file, or raise the budget in the config`,
+    input.path,
+  );
+}
+
+async function checkRegionDir(dir: string): Promise<void> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw new InputError(`--regions ${dir}: not found; pass the folder with ${regionFileList()}`, dir);
+  }
+  if (!info.isDirectory())
+    throw new InputError(`--regions ${dir}: not a folder; pass the folder with ${regionFileList()}`, dir);
+  for (const { file } of Object.values(REGION_FILES)) {
+    try {
+      await access(join(dir, file));
+    } catch {
+      throw new InputError(
+        `--regions ${dir}: ${file} is missing; the folder must hold ${regionFileList()}`,
+        dir,
+      );
+    }
+  }
+}
+
+function regionFileList(): string {
+  return Object.values(REGION_FILES)
+    .map((f) => f.file)
+    .join(', ');
+}
+
+/** Rows of dtks_corrected in the two files as written. */
+async function countWritten(db: Db, output: OutputDir): Promise<{ parquet: number; csv: number }> {
+  const parquet = await db.count(
+    `SELECT count(*) FROM read_parquet('${output.path('dtks_corrected.parquet').replaceAll("'", "''")}')`,
+  );
+  const csv = await db.count(
+    `SELECT count(*) FROM read_csv('${output.path('dtks_corrected.csv').replaceAll("'", "''")}',
+       header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', new_line = '\\n')`,
+  );
+  return { parquet, csv };
 }
 
 function accountingOf(i: InputReport) {
@@ -265,7 +426,7 @@ function accountingOf(i: InputReport) {
   };
 }
 
-/** Every loaded DTKS row must reach the corrected file exactly once (SPEC §2). */
+/** Every loaded DTKS row must reach the corrected table exactly once (SPEC §2). */
 async function checkAccounting(db: Db, inputs: InputReport[]): Promise<void> {
   const dtks = inputs[0] as InputReport;
   const rows = await db.count('SELECT count(*) FROM dtks');
@@ -277,11 +438,12 @@ async function checkAccounting(db: Db, inputs: InputReport[]): Promise<void> {
   }
 }
 
-/** Same inputs and config, same run id. */
-function runIdOf(inputs: InputReport[], config: Config): string {
+/** Same inputs, config and reference date, same run id. */
+function runIdOf(inputs: InputReport[], config: Config, referenceDate: string): string {
   const hash = createHash('sha256');
   hash.update(PADAN_VERSION);
   hash.update(JSON.stringify(config));
+  hash.update(referenceDate);
   for (const i of inputs) hash.update(`${i.role}:${i.sha256}`);
   return hash.digest('hex').slice(0, 16);
 }
@@ -293,14 +455,32 @@ function uniqueSourceNames(dtks: string, dukcapil: string): [string, string] {
   return a === b ? [`dtks/${a}`, `dukcapil/${b}`] : [a, b];
 }
 
-async function assertDir(path: string): Promise<void> {
-  try {
-    if ((await stat(path)).isDirectory()) return;
-  } catch {
-    // fall through
+function abortSignalName(signal: AbortSignal): 'SIGINT' | 'SIGTERM' {
+  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+}
+
+/**
+ * Errors of the outside world in the words of the option to change: DuckDB's out-of-memory and
+ * full-disk errors, and file system errors writing the run.
+ */
+function asPadanError(error: unknown, options: RunOptions): unknown {
+  if (error instanceof PadanError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (/Out of Memory Error|failed to allocate|could not allocate/i.test(message)) {
+    return new ResourceError(
+      `DuckDB ran out of memory${options.memoryLimit ? ` at --memory-limit ${options.memoryLimit}` : ''}; ` +
+        'raise --memory-limit, or point --temp-dir at a disk with room so that DuckDB can spill to it',
+    );
   }
-  throw new InputError(
-    `--regions ${path}: not a directory; pass the folder with provinces.csv, regencies.csv, districts.csv, villages.csv`,
-    path,
-  );
+  if (code === 'ENOSPC' || /No space left on device/i.test(message)) {
+    return new ResourceError(
+      `the disk is full${options.tempDir ? ` (--temp-dir ${options.tempDir} or --out ${options.out})` : ` (--out ${options.out})`}; ` +
+        'free space, or point --temp-dir at a disk with room',
+    );
+  }
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+    return new OutputError(`--out ${options.out}: cannot be written (${code})`, options.out);
+  }
+  return error;
 }

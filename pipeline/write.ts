@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Db, sqlIdent, sqlString } from './db.js';
 
@@ -54,12 +54,6 @@ export class OutputDir {
   readonly written = new Map<string, { rows?: number }>();
   constructor(readonly dir: string) {}
 
-  async prepare(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    // A manifest left by an earlier run would make this run's half-written outputs look complete.
-    await rm(join(this.dir, 'manifest.json'), { force: true });
-  }
-
   path(name: string): string {
     return join(this.dir, name);
   }
@@ -71,9 +65,9 @@ export class OutputDir {
       format === 'csv'
         ? "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"'"
         : 'FORMAT parquet, COMPRESSION zstd';
-    await db.exec(`COPY (${query}) TO ${sqlString(tmp)} (${options})`);
+    // COPY answers with the number of rows it wrote.
+    const rows = await db.count(`COPY (${query}) TO ${sqlString(tmp)} (${options})`);
     await rename(tmp, this.path(name));
-    const rows = await db.count(`SELECT count(*) FROM (${query})`);
     this.written.set(name, { rows });
     return rows;
   }
@@ -144,10 +138,11 @@ export async function buildCorrectedTable(db: Db): Promise<string[]> {
     kode_desa: 'd.kode_desa',
     nama_ibu_kandung: 'coalesce(d.nama_ibu_kandung, r.nama_ibu_kandung)',
   };
-  // One row per corrected DTKS row with the winning new value of each field (highest confidence).
+  // One row per corrected DTKS row with the winning new value of each field: highest confidence,
+  // ties by rule and value (arg_max would break a tie by thread order).
   const pivot = CORRECTABLE_FIELDS.map(
     (f) =>
-      `arg_max(new_value, confidence) FILTER (WHERE field = '${f}') AS ${f}, bool_or(field = '${f}') AS has_${f}`,
+      `first(new_value ORDER BY confidence DESC, rule, new_value) FILTER (WHERE field = '${f}') AS ${f}, bool_or(field = '${f}') AS has_${f}`,
   ).join(', ');
   const v = (field: string) => `CASE WHEN c.has_${field} THEN c.${field} ELSE ${current[field]} END`;
   const asal = (field: string) => `CASE WHEN c.has_${field} THEN ${current[field]} END`;

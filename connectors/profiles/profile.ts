@@ -67,3 +67,45 @@ export function mapHeader(profile: Profile, header: readonly string[]): HeaderMa
   const missing = profile.columns.filter((c) => c.required && !found.has(c.key)).map((c) => c.header);
   return { columns, found, missing, extra };
 }
+
+/** Two header positions (1-based) that name the same column. */
+export interface DuplicateColumn {
+  first: number;
+  second: number;
+  /** The headers as written. */
+  firstHeader: string;
+  secondHeader: string;
+  /** The profile's header when both are spellings of one profile column. */
+  column?: string;
+}
+
+/**
+ * The first pair of header columns that name one column: the same header (case and spacing aside),
+ * or two spellings of one profile column (`NIK` and `NOMOR NIK`). Loading either would silently
+ * drop the other's values, so a repeated column stops the run.
+ */
+export function duplicateColumn(profile: Profile, header: readonly string[]): DuplicateColumn | null {
+  const byAlias = new Map<string, ProfileColumn>();
+  for (const column of profile.columns) {
+    byAlias.set(headerKey(column.header), column);
+    for (const alias of column.aliases ?? []) byAlias.set(headerKey(alias), column);
+  }
+  const seen = new Map<string, number>();
+  for (const [i, raw] of header.entries()) {
+    if (raw.trim() === '') continue;
+    const column = byAlias.get(headerKey(raw));
+    const key = column ? `profile:${column.key}` : `header:${headerKey(raw)}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      return {
+        first: earlier + 1,
+        second: i + 1,
+        firstHeader: (header[earlier] as string).trim(),
+        secondHeader: raw.trim(),
+        ...(column ? { column: column.header } : {}),
+      };
+    }
+    seen.set(key, i);
+  }
+  return null;
+}

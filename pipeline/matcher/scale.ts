@@ -208,7 +208,7 @@ export async function runScale(options: {
     tempDir: options.tempDir,
   });
   // A second connection samples DuckDB's memory while the first works.
-  const monitor = await db.instance.connect();
+  const monitor = await db.connectAnother();
   let peakRss = 0;
   let peakHeap = 0;
   let peakDuck = 0;
