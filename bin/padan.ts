@@ -42,7 +42,10 @@ program
   .option('--db <file>', 'working DuckDB database (default: OUT/padan.duckdb)')
   .option('--threads <n>', 'DuckDB threads (default: all cores)', positiveInt)
   .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB (default: 80% of RAM)', memorySize)
-  .option('--temp-dir <dir>', 'where DuckDB spills when memory is short (default: OUT/.tmp)')
+  .option(
+    '--temp-dir <dir>',
+    'where DuckDB spills when memory is short (default: inside the run being built, removed after)',
+  )
   .option('--regions <dir>', 'a newer Kemendagri region list in the same CSV layout')
   .option('--plan', 'plan only: compute findings and decisions into the database, write no file')
   .option('--force', 'write into an output folder that holds files padan did not write (they are kept)')

@@ -202,6 +202,12 @@ describe('a failing rerun over a complete run', () => {
       /--db .*notes\.txt: exists and is not a DuckDB database/,
     ],
     [
+      '--temp-dir inside the output folder',
+      async () => [...sampleArgs(good).slice(0, 7), '--temp-dir', join(good, 'spill')],
+      2,
+      /--temp-dir .*spill: is inside --out .*, which is replaced as a whole/,
+    ],
+    [
       'too little memory',
       async () => [...sampleArgs(good).slice(0, 7), '--memory-limit', '5MB'],
       4,

@@ -41,11 +41,7 @@ describe('recover: what killed runs leave beside a run folder', () => {
     await recover(out);
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('new');
     expect(readdirSync(dir).sort()).toEqual(
-      [
-        '.hasil.padan-staging-' + process.pid + '-bbbbbb',
-        '.other.padan-staging-' + DEAD + '-cccccc',
-        'hasil',
-      ].sort(),
+      [`.hasil.padan-staging-${process.pid}-bbbbbb`, `.other.padan-staging-${DEAD}-cccccc`, 'hasil'].sort(),
     );
   });
 });

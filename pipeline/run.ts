@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadRegionReference, REGION_FILES } from '../connectors/regions.js';
 import { buildSummary } from '../reports/summary.js';
 import { CATALOGUE, rulesForStage } from '../rules/catalogue.js';
@@ -8,7 +8,14 @@ import { FINDINGS_DDL, type RuleContext, type Stage } from '../rules/rule.js';
 import type { Config } from './config.js';
 import { Db } from './db.js';
 import { decide } from './decide.js';
-import { InputError, InterruptedError, OutputError, PadanError, ResourceError } from './errors.js';
+import {
+  InputError,
+  InterruptedError,
+  OutputError,
+  PadanError,
+  ResourceError,
+  UsageError,
+} from './errors.js';
 import { checkInput, createRejectedTable, type InputReport, ingestInput } from './ingest.js';
 import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
@@ -334,6 +341,12 @@ async function preflight(options: RunOptions): Promise<void> {
   await checkInput(options.dukcapil, 'dukcapil');
   if (options.regions) await checkRegionDir(options.regions);
   if (options.tempDir) {
+    const rel = relative(resolve(options.out), resolve(options.tempDir));
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+      throw new UsageError(
+        `--temp-dir ${options.tempDir}: is inside --out ${options.out}, which is replaced as a whole; choose a folder outside it`,
+      );
+    }
     try {
       await mkdir(options.tempDir, { recursive: true });
       await access(options.tempDir);
