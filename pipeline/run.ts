@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadRegionReference, REGION_FILES } from '../connectors/regions.js';
+import { OutputDir } from '../reports/report.js';
 import { buildSummary } from '../reports/summary.js';
-import { CATALOGUE, rulesForStage } from '../rules/catalogue.js';
+import { rulesForStage } from '../rules/catalogue.js';
 import { FINDINGS_DDL, type RuleContext, type Stage } from '../rules/rule.js';
 import type { Config } from './config.js';
 import { Db } from './db.js';
@@ -20,20 +21,10 @@ import { checkInput, createRejectedTable, type InputReport, ingestInput } from '
 import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
-import { NAME_KEY_VERSION } from './names.js';
 import { normalise, referenceDateOf } from './normalise.js';
-import { PARSE_VERSION } from './parse.js';
 import { RunFolder } from './run-folder.js';
 import { PADAN_VERSION } from './version.js';
-import {
-  buildCorrectedTable,
-  CORRECTIONS_COLUMNS,
-  DEACTIVATE_COLUMNS,
-  OutputDir,
-  REJECTED_COLUMNS,
-  REVIEW_COLUMNS,
-  sha256Of,
-} from './write.js';
+import { writeOutputs } from './write.js';
 
 export interface RunOptions {
   dtks: string;
@@ -110,7 +101,6 @@ async function runInFolder(
   referenceDate: string,
 ): Promise<RunResult> {
   const log = options.logger;
-  const output = new OutputDir(folder.stagingDir);
   const tempDir = resolve(options.tempDir ?? folder.path('.tmp'));
   await mkdir(tempDir, { recursive: true });
   const timings: Record<string, number> = {};
@@ -206,125 +196,31 @@ async function runInFolder(
       return { runId, outDir: folder.outDir, dbPath: folder.dbPath, inputs, summary, timings, files: [] };
     }
 
-    const correctedRows = await stage('write', async () => {
-      await buildCorrectedTable(db);
-      const parquetRows = await output.copy(
+    const files = await writeOutputs(
+      {
         db,
-        'dtks_corrected.parquet',
-        'SELECT * FROM dtks_corrected',
-        'parquet',
-      );
-      const csvRows = await output.copy(db, 'dtks_corrected.csv', 'SELECT * FROM dtks_corrected', 'csv');
-      await output.copy(
-        db,
-        'deactivate.csv',
-        `SELECT ${DEACTIVATE_COLUMNS.join(', ')} FROM deactivations ORDER BY _baris`,
-        'csv',
-      );
-      await output.copy(
-        db,
-        'corrections.csv',
-        `SELECT ${CORRECTIONS_COLUMNS.join(', ')} FROM corrections ORDER BY _baris, field, rule`,
-        'csv',
-      );
-      await output.copy(
-        db,
-        'review.csv',
-        `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, reason, rule, evidence`,
-        'csv',
-      );
-      await output.copy(
-        db,
-        'findings.parquet',
-        `SELECT f.*, d.id_keluarga, d.kode_desa, d.kode_kabupaten FROM findings f JOIN dtks d USING (id_dtks)
-         ORDER BY d._baris, f.rule, f.field NULLS FIRST, f.evidence`,
-        'parquet',
-      );
-      await output.copy(
-        db,
-        'rejected.csv',
-        `SELECT ${REJECTED_COLUMNS.join(', ')} FROM rejected ORDER BY file, line`,
-        'csv',
-      );
-      await output.writeText('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-      return { parquet: parquetRows, csv: csvRows };
-    });
-
-    // Every loaded DTKS row appears exactly once in dtks_corrected (SPEC §2), counted in the files
-    // as written, not taken from the table they were written from.
-    const dtksInput = inputs[0] as InputReport;
-    const corrected = await countWritten(db, output);
-    const accounting = {
-      dtks: accountingOf(dtksInput),
-      dukcapil: accountingOf(inputs[1] as InputReport),
-      dtks_corrected_rows: corrected,
-      dtks_corrected_complete:
-        corrected.parquet === dtksInput.rowsLoaded &&
-        corrected.csv === dtksInput.rowsLoaded &&
-        correctedRows.parquet === dtksInput.rowsLoaded,
-    };
-    if (!accounting.dtks.adds_up || !accounting.dukcapil.adds_up || !accounting.dtks_corrected_complete) {
-      throw new Error(
-        `row accounting failed: ${dtksInput.rowsLoaded} DTKS rows loaded, ${corrected.parquet} in dtks_corrected.parquet, ${corrected.csv} in dtks_corrected.csv`,
-      );
-    }
-
-    // The manifest is written last: its presence means every other file is complete.
-    const files: Record<string, { bytes: number; sha256: string; rows?: number }> = {};
-    for (const [name, info] of [...output.written.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const path = output.path(name);
-      files[name] = { bytes: (await stat(path)).size, sha256: await sha256Of(path), ...info };
-    }
-    await db.exec('CHECKPOINT');
-    const manifest = {
-      run_id: runId,
-      padan_version: PADAN_VERSION,
-      reference_date: referenceDate,
-      reference_date_source: norm.referenceDateSource,
-      config: options.config,
-      config_file: options.configPath ? basename(options.configPath) : null,
-      inputs: inputs.map((i) => ({
-        role: i.role,
-        file: i.file,
-        format: i.format,
-        bytes: i.bytes,
-        sha256: i.sha256,
-        encoding: i.encoding ?? null,
-        delimiter: i.delimiter ?? null,
-        physical_lines: i.physicalLines ?? null,
-        blank_lines: i.blankLines ?? null,
-        multiline_records: i.multilineRecords ?? null,
-        extra_columns: i.extraColumns,
-        rows_read: i.rowsRead,
-        rows_loaded: i.rowsLoaded,
-        rows_rejected: i.rowsRejected,
-      })),
-      row_accounting: accounting,
-      rules: CATALOGUE.map((r) => ({
-        id: r.id,
-        version: r.version,
-        reason: r.reason,
-        action: r.action,
-        enabled: !options.config.rules.disabled.includes(r.id),
-      })),
-      versions: { parse: PARSE_VERSION, names: NAME_KEY_VERSION },
-      region_resolution: norm.regions,
-      matching: match,
-      decisions,
-      stage_seconds: timings,
-      outputs: files,
-      database: folder.dbPath === join(folder.outDir, 'padan.duckdb') ? 'padan.duckdb' : folder.dbPath,
-    };
-    await output.writeText('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
-    return {
-      runId,
-      outDir: folder.outDir,
-      dbPath: folder.dbPath,
-      inputs,
-      summary,
-      timings,
-      files: Object.keys(files),
-    };
+        out: new OutputDir(folder.stagingDir),
+        summary,
+        config: options.config,
+        logger: log,
+        run: {
+          runId,
+          referenceDate,
+          referenceDateSource: norm.referenceDateSource,
+          configFile: options.configPath ? basename(options.configPath) : null,
+          inputs,
+          details: {
+            region_resolution: norm.regions,
+            matching: match,
+            decisions,
+            stage_seconds: timings,
+          },
+          database: folder.dbPath === join(folder.outDir, 'padan.duckdb') ? 'padan.duckdb' : folder.dbPath,
+        },
+      },
+      stage,
+    );
+    return { runId, outDir: folder.outDir, dbPath: folder.dbPath, inputs, summary, timings, files };
   } finally {
     db.close();
     // A spill folder of the user's: leave it as found (DuckDB removes its own files on close).
@@ -416,27 +312,6 @@ function regionFileList(): string {
   return Object.values(REGION_FILES)
     .map((f) => f.file)
     .join(', ');
-}
-
-/** Rows of dtks_corrected in the two files as written. */
-async function countWritten(db: Db, output: OutputDir): Promise<{ parquet: number; csv: number }> {
-  const parquet = await db.count(
-    `SELECT count(*) FROM read_parquet('${output.path('dtks_corrected.parquet').replaceAll("'", "''")}')`,
-  );
-  const csv = await db.count(
-    `SELECT count(*) FROM read_csv('${output.path('dtks_corrected.csv').replaceAll("'", "''")}',
-       header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', new_line = '\\n')`,
-  );
-  return { parquet, csv };
-}
-
-function accountingOf(i: InputReport) {
-  return {
-    read: i.rowsRead,
-    loaded: i.rowsLoaded,
-    rejected: i.rowsRejected,
-    adds_up: i.rowsRead === i.rowsLoaded + i.rowsRejected,
-  };
 }
 
 /** Every loaded DTKS row must reach the corrected table exactly once (SPEC §2). */

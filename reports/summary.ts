@@ -1,4 +1,5 @@
 import type { Db } from '../pipeline/db.js';
+import type { Report } from './report.js';
 
 /** Counts of a query's `k, n` rows as an object with keys in sorted order (stable JSON). */
 async function countsBy(db: Db, sql: string): Promise<Record<string, number>> {
@@ -100,3 +101,12 @@ export async function buildSummary(db: Db, referenceDate: string): Promise<Summa
     by_kabupaten: byKab,
   };
 }
+
+/** `summary.json`: the cleanup statistics, built before the write stage (the plan returns them too). */
+export const summaryReport: Report = {
+  name: 'summary.json',
+  audience: 'analysts',
+  async write({ out, summary }) {
+    await out.writeText('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+  },
+};

@@ -1,0 +1,30 @@
+import type { Report } from './report.js';
+
+/** Column order of `deactivate.csv`, exactly as SPEC §3. */
+export const DEACTIVATE_COLUMNS = [
+  'id_dtks',
+  'id_keluarga',
+  'nik',
+  'nama',
+  'kode_desa',
+  'reason',
+  'scope',
+  'kept_id_dtks',
+  'moved_to',
+  'evidence',
+  'rule',
+] as const;
+
+/** `deactivate.csv` (SPEC §3): one row per DTKS row to deactivate, in input order. */
+export const deactivate: Report = {
+  name: 'deactivate.csv',
+  audience: 'Pusdatin',
+  async write({ db, out }) {
+    await out.copy(
+      db,
+      'deactivate.csv',
+      `SELECT ${DEACTIVATE_COLUMNS.join(', ')} FROM deactivations ORDER BY _baris`,
+      'csv',
+    );
+  },
+};

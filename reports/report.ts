@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Config } from '../pipeline/config.js';
+import { type Db, sqlString } from '../pipeline/db.js';
+import type { InputReport } from '../pipeline/ingest.js';
+import type { Logger } from '../pipeline/logger.js';
+import type { Summary } from './summary.js';
+
+/**
+ * One output of a run (SPEC §2), on the model of vitest's reporters: a small value with the name
+ * of what it writes and a function that writes it from the working database. The write stage loops
+ * over the list in `reports/index.ts`; a new output is a new file and one line there.
+ */
+export interface Report {
+  /** The file (or folder, ending in `/`) it writes in the run folder, as SPEC §2 names it. */
+  name: string;
+  /** Who opens it (SPEC §2). */
+  audience: 'engineers' | 'Pusdatin' | 'dinas sosial' | 'analysts';
+  write(ctx: ReportContext): Promise<void>;
+}
+
+/** What a report may read: the database, the run's facts, and the folder it writes to. */
+export interface ReportContext {
+  db: Db;
+  out: OutputDir;
+  run: RunFacts;
+  summary: Summary;
+  config: Config;
+  logger: Logger;
+}
+
+/** Facts of the run known before the write stage, for the manifest and the workbooks' summaries. */
+export interface RunFacts {
+  runId: string;
+  referenceDate: string;
+  referenceDateSource: string;
+  configFile: string | null;
+  inputs: InputReport[];
+  /** Everything else the manifest records (region resolution, matching, decisions, timings). */
+  details: Record<string, unknown>;
+  /** The database's name in the manifest: `padan.duckdb`, or its path when it lives elsewhere. */
+  database: string;
+}
+
+/** What was written: a file of the run folder, with its row count when it is a table. */
+export interface WrittenFile {
+  rows?: number;
+}
+
+/**
+ * The run folder being built (the staging folder): every file goes through a temporary name and is
+ * renamed when complete, so a reader never sees half a file, and each is recorded for the manifest.
+ */
+export class OutputDir {
+  readonly written = new Map<string, WrittenFile>();
+  constructor(readonly dir: string) {}
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  /** COPY a query to `name` through a temporary file; the number of rows written. */
+  async copy(db: Db, name: string, query: string, format: 'csv' | 'parquet'): Promise<number> {
+    const tmp = this.temporary(name);
+    await mkdir(dirname(tmp), { recursive: true });
+    const options =
+      format === 'csv'
+        ? "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"'"
+        : 'FORMAT parquet, COMPRESSION zstd';
+    // COPY answers with the number of rows it wrote.
+    const rows = await db.count(`COPY (${query}) TO ${sqlString(tmp)} (${options})`);
+    await rename(tmp, this.path(name));
+    this.written.set(name, { rows });
+    return rows;
+  }
+
+  async writeText(name: string, text: string): Promise<void> {
+    const tmp = this.temporary(name);
+    await mkdir(dirname(tmp), { recursive: true });
+    await writeFile(tmp, text);
+    await rename(tmp, this.path(name));
+    this.written.set(name, {});
+  }
+
+  /** A temporary name beside `name` (`dir/.file.tmp`), for writers that stream (workbooks). */
+  temporary(name: string): string {
+    return join(this.dir, dirname(name), `.${name.split('/').at(-1)}.tmp`);
+  }
+
+  /** Record a file a writer of its own put in place (through `temporary`). */
+  async recorded(name: string, file: WrittenFile = {}): Promise<void> {
+    this.written.set(name, file);
+  }
+}
+
+export async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
