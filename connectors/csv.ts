@@ -1,46 +1,86 @@
 import { rm } from 'node:fs/promises';
 import { type Db, sqlIdent, sqlString } from '../pipeline/db.js';
-import type { CsvScan } from './scan.js';
+import type { Connector } from './connector.js';
+import { scanCsv } from './scan.js';
 
-/** What a connector loaded: the table it wrote and the lines it could not read. */
-export interface LoadResult {
-  table: string;
-  /** Columns of the table in file order, named as in the header (trimmed). */
-  columns: string[];
-  loaded: number;
-  rejected: number;
+/**
+ * Delimited text: the scan (`scan.ts`) tokenises every record, decides what can be loaded and
+ * writes a canonical copy; DuckDB reads the copy. Any file that is not Parquet or XLSX is tried as
+ * CSV, so this connector comes last.
+ */
+export const csv: Connector = {
+  format: 'csv',
+  sniff: () => true,
+  async load(db, path, options) {
+    let columns: string[] = [];
+    const scan = await scanCsv(path, {
+      workDir: options.workDir,
+      name: 'input',
+      // The layout is checked on the header line, before the rest of the file is read.
+      onHeader: (header) => {
+        columns = options.mapHeader(header);
+      },
+    });
+    const result = await loadCanonicalCopy(db, scan, { ...options, columns });
+    return {
+      format: 'csv',
+      bytes: scan.bytes,
+      sha256: scan.sha256,
+      header: scan.header,
+      rowsRead: scan.records,
+      rowsLoaded: result.loaded,
+      rowsRejected: result.rejected,
+      details: {
+        encoding: scan.encoding,
+        delimiter: scan.delimiter === '\t' ? 'tab' : scan.delimiter,
+        physicalLines: scan.physicalLines,
+        blankLines: scan.blankLines,
+        multilineRecords: scan.multilineRecords,
+      },
+    };
+  },
+};
+
+/**
+ * A canonical copy, as the CSV scan and the XLSX reader write it: UTF-8, LF, one record a line
+ * (quoted fields may hold line breaks), each prefixed with its line in the input; and the lines set
+ * aside, as CSV `line,raw,reason`.
+ */
+export interface CanonicalCopy {
+  copyPath: string;
+  rejectsPath: string;
+  delimiter: string;
+  /** The input's header as written, to name columns in DuckDB's reasons. */
+  header: string[];
 }
 
 /**
- * Load a scanned delimited text file into `table`, every column as VARCHAR (a CSV reader that
- * guesses types drops the leading zeros and last digits of NIKs), with `_sumber` (file) and
- * `_baris` (the record's line in the input). DuckDB reads the scan's canonical copy, in which every
- * record was already checked (scan.ts); the lines the scan set aside go to `rejectTable` with
- * their line number, raw text and reason.
+ * Load a canonical copy into `table`, every column as VARCHAR, with `_sumber` (file) and `_baris`
+ * (the record's line in the input); the lines set aside go to `rejectTable`.
  */
-export async function loadCsv(
+export async function loadCanonicalCopy(
   db: Db,
-  scan: CsvScan,
+  copy: CanonicalCopy,
   options: { table: string; columns: string[]; rejectTable: string; sourceName: string },
-): Promise<LoadResult> {
+): Promise<{ loaded: number; rejected: number }> {
   const columnSpec = ["'_baris': 'BIGINT'", ...options.columns.map((_, i) => `'c${i}': 'VARCHAR'`)].join(
     ', ',
   );
   const select = options.columns.map((name, i) => `c${i} AS ${sqlIdent(name)}`).join(', ');
   const source = sqlString(options.sourceName);
-  // Strict reading with rejects kept, as a safety net only: the copy holds records the scan found
-  // well formed, so DuckDB should set nothing aside. If it does, the line number is the copy's
-  // prefix and the line is reported with DuckDB's reason rather than lost.
+  // Strict reading with rejects kept, as a safety net only: the copy holds records found well
+  // formed, so DuckDB should set nothing aside. If it does, the line number is the copy's prefix
+  // and the line is reported with DuckDB's reason rather than lost.
   await db.exec(`
     CREATE OR REPLACE TABLE ${sqlIdent(options.table)} AS
     SELECT ${source} AS _sumber, _baris, ${select}
-    FROM read_csv(${sqlString(scan.copyPath)},
+    FROM read_csv(${sqlString(copy.copyPath)},
       header = false, auto_detect = false, all_varchar = false, new_line = '\\n',
-      delim = ${sqlString(scan.delimiter)}, quote = '"', escape = '"', encoding = 'utf-8',
+      delim = ${sqlString(copy.delimiter)}, quote = '"', escape = '"', encoding = 'utf-8',
       columns = {${columnSpec}}, store_rejects = true, strict_mode = true, null_padding = false)`);
   const loaded = await db.count(`SELECT count(*) FROM ${sqlIdent(options.table)}`);
-  const headerNames = scan.header.map((h, i) => `(${sqlString(`c${i}`)}, ${sqlString(h)})`).join(', ');
-  const delim = sqlString(scan.delimiter);
+  const headerNames = copy.header.map((h, i) => `(${sqlString(`c${i}`)}, ${sqlString(h)})`).join(', ');
+  const delim = sqlString(copy.delimiter);
   await db.exec(`
     INSERT INTO ${sqlIdent(options.rejectTable)}
     SELECT ${source}, line, raw, reason FROM (
@@ -48,10 +88,10 @@ export async function loadCsv(
         substr(any_value(e.csv_line), strpos(any_value(e.csv_line), ${delim}) + 1) AS raw,
         string_agg(DISTINCT e.error_type || coalesce(' in column "' || h.header || '"', '') || ': ' || e.error_message, '; '
           ORDER BY e.error_type || coalesce(' in column "' || h.header || '"', '') || ': ' || e.error_message) AS reason
-      FROM reject_errors e LEFT JOIN (VALUES ${headerNames}) h(col, header) ON h.col = e.column_name
+      FROM reject_errors e LEFT JOIN (VALUES ${headerNames || "('', '')"}) h(col, header) ON h.col = e.column_name
       GROUP BY e.scan_id, e.line);
     INSERT INTO ${sqlIdent(options.rejectTable)}
-    SELECT ${source}, line, raw, reason FROM read_csv(${sqlString(scan.rejectsPath)},
+    SELECT ${source}, line, raw, reason FROM read_csv(${sqlString(copy.rejectsPath)},
       header = true, auto_detect = false, new_line = '\\n', delim = ',', quote = '"', escape = '"',
       columns = {'line': 'BIGINT', 'raw': 'VARCHAR', 'reason': 'VARCHAR'}, strict_mode = true);
     DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;`);
@@ -63,7 +103,7 @@ export async function loadCsv(
   );
   if (unnumbered > 0)
     throw new Error(`${unnumbered} lines rejected by DuckDB without the scan's line number`);
-  await rm(scan.copyPath, { force: true });
-  await rm(scan.rejectsPath, { force: true });
-  return { table: options.table, columns: options.columns, loaded, rejected };
+  await rm(copy.copyPath, { force: true });
+  await rm(copy.rejectsPath, { force: true });
+  return { loaded, rejected };
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UnreadableFile } from './connector.js';
 
 /**
  * One streaming pass over a delimited text file before DuckDB reads it. The pass is the authority
@@ -64,14 +65,6 @@ export interface CsvScanOptions {
    * of the wrong layout without reading the rest of it.
    */
   onHeader?: (header: string[], delimiter: Delimiter) => void;
-}
-
-/** What is wrong with a file as a whole (not one line of it): the caller turns it into an InputError. */
-export class CsvFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvFileError';
-  }
 }
 
 const QUOTE = 0x22;
@@ -283,7 +276,7 @@ interface Pending {
  * Writes through one reusable block buffer, flushed with backpressure: no allocation per record,
  * and memory stays at a block or two whatever the file size.
  */
-class BlockWriter {
+export class BlockWriter {
   private block = Buffer.allocUnsafe(WRITE_BLOCK);
   private used = 0;
   private readonly stream: WriteStream;
@@ -348,7 +341,7 @@ class BlockWriter {
 }
 
 /** A CSV field for the rejects file: always quoted, quotes doubled. */
-function csvField(text: string): string {
+export function csvField(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
@@ -405,8 +398,8 @@ type BreakCause = Problem | 'stray' | 'too long' | 'end of file';
 
 /**
  * Scan a delimited text file, write its canonical copy and its rejected lines into
- * `options.workDir`, and count everything. Throws CsvFileError when the file as a whole is not
- * readable delimited text (UTF-16, a workbook, old Mac line ends).
+ * `options.workDir`, and count everything. Throws UnreadableFile when the file as a whole is not
+ * readable delimited text (UTF-16, a workbook, old Mac line ends): UnreadableFile.
  */
 export async function scanCsv(path: string, options: CsvScanOptions): Promise<CsvScan> {
   const size = (await stat(path)).size;
@@ -422,9 +415,11 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
     await fh.close();
   }
   const kind = sniffFileKind(head);
-  if (kind) throw new CsvFileError(kind);
+  if (kind) throw new UnreadableFile(kind);
   if (head.includes(CR) && !head.includes(LF) && size > head.length) {
-    throw new CsvFileError('the lines end with CR only (old Mac format); save it with CRLF or LF line ends');
+    throw new UnreadableFile(
+      'the lines end with CR only (old Mac format); save it with CRLF or LF line ends',
+    );
   }
 
   const hash = createHash('sha256');
@@ -627,7 +622,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
         headerParts.push(Buffer.from(buf));
         headerBytes += buf.length;
         if (headerBytes > 1 << 20)
-          throw new CsvFileError('the first line is longer than 1 MiB: not a header line');
+          throw new UnreadableFile('the first line is longer than 1 MiB: not a header line');
         continue;
       }
       headerParts.push(buf.subarray(0, lf));

@@ -385,7 +385,13 @@ describe('bytes a reader chokes on', () => {
       /bare\.csv: the file looks like UTF-16/,
     );
     const zip = await write('book.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
-    await expect(ingestInput(db, 'dtks', zip, { tempDir: dir })).rejects.toThrow(/Excel workbook/);
+    // A ZIP file as DTKS is tried as a workbook; one that is no workbook says so.
+    await expect(ingestInput(db, 'dtks', zip, { tempDir: dir })).rejects.toThrow(
+      /book\.csv: not a readable \.xlsx workbook/,
+    );
+    await expect(ingestInput(db, 'dukcapil', zip, { tempDir: dir })).rejects.toThrow(
+      /book\.csv: is an Excel workbook/,
+    );
   });
 });
 

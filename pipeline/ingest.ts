@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { loadCsv } from '../connectors/csv.js';
-import { loadParquet, parquetColumns } from '../connectors/parquet.js';
+import { type Connector, type InputFormat, UnreadableFile } from '../connectors/connector.js';
+import { csv } from '../connectors/csv.js';
+import { parquet } from '../connectors/parquet.js';
 import { DUKCAPIL } from '../connectors/profiles/dukcapil.js';
 import { duplicateColumn, mapHeader, type Profile } from '../connectors/profiles/profile.js';
 import { SIKS_NG } from '../connectors/profiles/siks-ng.js';
-import { CsvFileError, scanCsv, sha256File } from '../connectors/scan.js';
+import { xlsx } from '../connectors/xlsx.js';
 import { type Db, sqlIdent, sqlString } from './db.js';
 import { InputError } from './errors.js';
 
@@ -16,15 +17,17 @@ export interface InputReport {
   role: InputRole;
   path: string;
   file: string;
-  format: 'csv' | 'parquet';
+  format: InputFormat;
   bytes: number;
   sha256: string;
   encoding?: string;
   delimiter?: string;
+  /** XLSX: the sheet read. */
+  sheet?: string;
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
-  /** CSV only: physical lines (header included), blank lines skipped, records spanning lines. */
+  /** Physical lines (rows of a sheet) header included, blank lines skipped, records spanning lines. */
   physicalLines?: number;
   blankLines?: number;
   multilineRecords?: number;
@@ -33,9 +36,11 @@ export interface InputReport {
   firstRejected?: string;
 }
 
-const PROFILES: Record<InputRole, { profile: Profile; table: string }> = {
-  dtks: { profile: SIKS_NG, table: 'raw_dtks' },
-  dukcapil: { profile: DUKCAPIL, table: 'raw_dukcapil' },
+/** The profile and raw table of each input, and the formats SPEC §1 accepts for it. */
+const PROFILES: Record<InputRole, { profile: Profile; table: string; connectors: readonly Connector[] }> = {
+  // Sniffed in this order: CSV, which takes anything, comes last.
+  dtks: { profile: SIKS_NG, table: 'raw_dtks', connectors: [parquet, xlsx, csv] },
+  dukcapil: { profile: DUKCAPIL, table: 'raw_dukcapil', connectors: [parquet, csv] },
 };
 
 export const REJECTED_TABLE = 'rejected';
@@ -46,13 +51,13 @@ export async function createRejectedTable(db: Db): Promise<void> {
   );
 }
 
-/** Parquet files start and end with the magic bytes PAR1, whatever their name. */
-async function isParquet(path: string): Promise<boolean> {
+/** The first bytes of a file, to tell its format. */
+async function head(path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(4);
-    await handle.read(buf, 0, 4, 0);
-    return buf.toString('latin1') === 'PAR1';
+    const buf = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(buf, 0, 8, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
@@ -95,103 +100,76 @@ export async function ingestInput(
   path: string,
   options: { tempDir: string; sourceName?: string },
 ): Promise<InputReport> {
-  const { profile, table } = PROFILES[role];
+  const { profile, table, connectors } = PROFILES[role];
   await checkInput(path, role);
   // The file's name, not its path, so that outputs do not depend on where the inputs sit.
   const file = options.sourceName ?? basename(path);
-
-  if (await isParquet(path)) {
-    let header: string[];
-    try {
-      header = await parquetColumns(db, path);
-    } catch {
-      throw new InputError(`--${role} ${path}: not a readable Parquet file; export it again`, path);
-    }
-    assertHeader(role, path, profile, header);
-    const mapping = mapHeader(profile, header);
-    const { sha256, bytes } = await sha256File(path);
-    const result = await loadParquet(db, path, { table, columns: mapping.columns, sourceName: file });
+  const first = await head(path);
+  const connector = connectors.find((c) => c.sniff(first)) as Connector;
+  if (role === 'dukcapil' && xlsx.sniff(first)) {
+    throw new InputError(
+      `--dukcapil ${path}: is an Excel workbook; the Dukcapil extract is read as CSV or Parquet (SPEC §1)`,
+      path,
+    );
+  }
+  // A folder of its own for work files: the temp dir may be the folder the inputs sit in.
+  await mkdir(options.tempDir, { recursive: true });
+  const workDir = await mkdtemp(join(options.tempDir, 'padan-ingest-'));
+  let mapping: ReturnType<typeof mapHeader> | null = null;
+  try {
+    const loaded = await connector
+      .load(db, path, {
+        table,
+        rejectTable: REJECTED_TABLE,
+        sourceName: file,
+        workDir,
+        // The layout is checked on the header, before the data is read.
+        mapHeader: (header) => {
+          assertHeader(role, path, profile, header);
+          mapping = mapHeader(profile, header);
+          return mapping.columns;
+        },
+        holdsRequired: (header) => mapHeader(profile, header).missing.length === 0,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof UnreadableFile)
+          throw new InputError(`--${role} ${path}: ${error.message}`, path);
+        throw error;
+      });
+    const columns = (mapping as ReturnType<typeof mapHeader> | null) ?? mapHeader(profile, loaded.header);
     const report: InputReport = {
       role,
       path,
       file,
-      format: 'parquet',
-      bytes,
-      sha256,
-      rowsRead: result.loaded,
-      rowsLoaded: result.loaded,
-      rowsRejected: 0,
-      extraColumns: mapping.extra,
+      format: loaded.format,
+      bytes: loaded.bytes,
+      sha256: loaded.sha256,
+      ...loaded.details,
+      rowsRead: loaded.rowsRead,
+      rowsLoaded: loaded.rowsLoaded,
+      rowsRejected: loaded.rowsRejected,
+      extraColumns: columns.extra,
     };
-    await finishInput(db, role, report, mapping.columns, ',');
+    if (report.rowsRead !== report.rowsLoaded + report.rowsRejected) {
+      // Never lose a row silently: the connector's count of the records and the reader's disagree.
+      throw new InputError(
+        `--${role} ${path}: ${report.rowsRead} records counted but ${report.rowsLoaded} loaded and ` +
+          `${report.rowsRejected} rejected; the file could not be read reliably, export it again`,
+        path,
+      );
+    }
+    await finishInput(
+      db,
+      role,
+      report,
+      columns.columns,
+      loaded.details.delimiter === 'tab' ? '\t' : (loaded.details.delimiter ?? ','),
+    );
+    report.firstRejected = await firstRejected(db, file);
     return report;
-  }
-
-  // A folder of its own for the canonical copy: the temp dir may be the folder the inputs sit in.
-  await mkdir(options.tempDir, { recursive: true });
-  const workDir = await mkdtemp(join(options.tempDir, 'padan-ingest-'));
-  try {
-    return await ingestCsv(db, role, path, file, workDir);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
-}
-
-async function ingestCsv(
-  db: Db,
-  role: InputRole,
-  path: string,
-  file: string,
-  workDir: string,
-): Promise<InputReport> {
-  const { profile, table } = PROFILES[role];
-  let scan: Awaited<ReturnType<typeof scanCsv>>;
-  try {
-    scan = await scanCsv(path, {
-      workDir,
-      name: role,
-      // The layout is checked on the header line, before the rest of the file is read.
-      onHeader: (header) => assertHeader(role, path, profile, header),
-    });
-  } catch (error) {
-    if (error instanceof CsvFileError) throw new InputError(`--${role} ${path}: ${error.message}`, path);
-    throw error;
-  }
-  const mapping = mapHeader(profile, scan.header);
-  const result = await loadCsv(db, scan, {
-    table,
-    columns: mapping.columns,
-    rejectTable: REJECTED_TABLE,
-    sourceName: file,
-  });
-  const report: InputReport = {
-    role,
-    path,
-    file,
-    format: 'csv',
-    bytes: scan.bytes,
-    sha256: scan.sha256,
-    encoding: scan.encoding,
-    delimiter: scan.delimiter === '\t' ? 'tab' : scan.delimiter,
-    rowsRead: scan.records,
-    rowsLoaded: result.loaded,
-    rowsRejected: result.rejected,
-    physicalLines: scan.physicalLines,
-    blankLines: scan.blankLines,
-    multilineRecords: scan.multilineRecords,
-    extraColumns: mapping.extra,
-  };
-  if (report.rowsRead !== report.rowsLoaded + report.rowsRejected) {
-    // Never lose a row silently: the scan's count of the records and the reader's disagree.
-    throw new InputError(
-      `--${role} ${path}: ${report.rowsRead} records counted but ${report.rowsLoaded} loaded and ` +
-        `${report.rowsRejected} rejected; the file could not be read reliably, export it again with standard CSV quoting`,
-      path,
-    );
-  }
-  await finishInput(db, role, report, mapping.columns, scan.delimiter);
-  report.firstRejected = await firstRejected(db, file);
-  return report;
 }
 
 /** "100 (UNCLOSED QUOTE in column "NAMA"), 2041 (MISSING COLUMNS)": line numbers and fault kinds only. */

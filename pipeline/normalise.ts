@@ -1,36 +1,14 @@
+import { DUKCAPIL } from '../connectors/profiles/dukcapil.js';
+import type { Profile } from '../connectors/profiles/profile.js';
+import { SIKS_NG } from '../connectors/profiles/siks-ng.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import { buildNamesTable } from './names-table.js';
 import { installParseMacros } from './parse.js';
 import { resolveRegions } from './regions.js';
 
-/** Raw columns a profile may lack: they are added as NULL so the SQL below needs no branches. */
-const OPTIONAL_DTKS = [
-  'id_keluarga',
-  'kode_wilayah',
-  'alamat',
-  'dusun',
-  'rt',
-  'rw',
-  'tempat_lahir',
-  'nama_ibu_kandung',
-  'pekerjaan',
-  'pkh',
-  'bpnt',
-  'pbi',
-];
-const OPTIONAL_DUKCAPIL = [
-  'tempat_lahir',
-  'hubungan',
-  'nama_ibu_kandung',
-  'alamat',
-  'rt',
-  'rw',
-  'pekerjaan',
-  'status_kawin',
-  'agama',
-  'tgl_kematian',
-];
+/** Raw columns a profile may lack (its optional ones): added as NULL so the SQL below needs no branches. */
+const optional = (profile: Profile) => profile.columns.filter((c) => !c.required).map((c) => c.key);
 
 async function addMissingColumns(db: Db, table: string, columns: string[]): Promise<void> {
   const present = new Set(
@@ -71,8 +49,8 @@ export function referenceDateOf(config: Config, now: Date = new Date()): string 
  */
 export async function normalise(db: Db, config: Config, referenceDate: string): Promise<NormaliseResult> {
   await installParseMacros(db);
-  await addMissingColumns(db, 'raw_dtks', OPTIONAL_DTKS);
-  await addMissingColumns(db, 'raw_dukcapil', OPTIONAL_DUKCAPIL);
+  await addMissingColumns(db, 'raw_dtks', optional(SIKS_NG));
+  await addMissingColumns(db, 'raw_dukcapil', optional(DUKCAPIL));
 
   await db.exec(`
     CREATE OR REPLACE TABLE dukcapil AS
