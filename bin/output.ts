@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import type { WorkbookOutcome } from '../pipeline/review.js';
 import type { RunResult } from '../pipeline/run.js';
 
 /** A progress line per stage on a terminal; nothing when stderr is a pipe or file (the JSON log is there). */
@@ -38,4 +39,24 @@ export function formatRunSummary(result: RunResult): string {
   ];
   if (result.files.length > 0) lines.push(`  files          ${result.files.join(', ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What `padan apply-review` did with each workbook. */
+export function formatReviewOutcomes(outcomes: WorkbookOutcome[]): string {
+  const lines = outcomes.map((o) => {
+    const counts = Object.entries(o.decisions)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const what =
+      o.status === 'stored'
+        ? `stored (${counts})`
+        : o.status === 'rejected'
+          ? `REJECTED: ${o.problems.length} problem${o.problems.length > 1 ? 's' : ''}`
+          : o.status === 'already stored'
+            ? 'already stored (same file): nothing changed'
+            : 'no decision filled in';
+    return `  ${o.workbook.padEnd(24)} ${what}`;
+  });
+  return `padan apply-review: ${outcomes.length} workbook${outcomes.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`;
 }

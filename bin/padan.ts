@@ -3,14 +3,15 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { evaluate, formatEvaluation } from '../fixtures/evaluate.js';
 import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig, loadConfig } from '../pipeline/config.js';
-import { ExitCode, PadanError } from '../pipeline/errors.js';
+import { ExitCode, InputError, PadanError } from '../pipeline/errors.js';
 import { explainRow } from '../pipeline/explain.js';
 import { createLogger } from '../pipeline/logger.js';
+import { applyReview, formatProblem } from '../pipeline/review.js';
 import { run } from '../pipeline/run.js';
 import type { RunFolder } from '../pipeline/run-folder.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
 import { CATALOGUE } from '../rules/catalogue.js';
-import { formatRunSummary, stageProgress } from './output.js';
+import { formatReviewOutcomes, formatRunSummary, stageProgress } from './output.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -49,6 +50,7 @@ program
   .option('--regions <dir>', 'a newer Kemendagri region list in the same CSV layout')
   .option('--plan', 'plan only: compute findings and decisions into the database, write no file')
   .option('--force', 'write into an output folder that holds files padan did not write (they are kept)')
+  .option('--decisions <file>', 'the decisions store written by `padan apply-review`: honour its decisions')
   .action(async (opts) => {
     const config = await loadConfig(opts.config);
     const logger = createLogger();
@@ -66,12 +68,36 @@ program
       regions: opts.regions,
       planOnly: opts.plan === true,
       force: opts.force === true,
+      decisions: opts.decisions,
       logger,
       signal: stop.signal,
       onFolder: stop.watch,
       onStage: stageProgress(process.stderr),
     }).finally(stop.release);
     process.stdout.write(formatRunSummary(result));
+  });
+
+program
+  .command('apply-review')
+  .description('Merge the decisions of returned district workbooks into the decisions store (SPEC §5)')
+  .requiredOption('--from <paths...>', 'returned workbooks, or folders holding them')
+  .requiredOption('--decisions <file>', 'the decisions store (CSV; created when absent)')
+  .option('--regions <dir>', 'the region list the run used, when it was not the shipped one')
+  .action(async (opts) => {
+    const outcomes = await applyReview({
+      from: opts.from,
+      decisions: opts.decisions,
+      regions: opts.regions,
+      logger: createLogger(),
+    });
+    process.stdout.write(formatReviewOutcomes(outcomes));
+    for (const o of outcomes) for (const p of o.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    const rejected = outcomes.filter((o) => o.status === 'rejected').length;
+    if (rejected > 0) {
+      throw new InputError(
+        `${rejected} workbook${rejected > 1 ? 's' : ''} rejected whole (one line per problem above); nothing of ${rejected > 1 ? 'them' : 'it'} was stored, the others were`,
+      );
+    }
   });
 
 program

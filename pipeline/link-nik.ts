@@ -363,3 +363,75 @@ export function waterfallSql(alias = 's'): string {
   });
   return `concat_ws('; ', ${parts.join(', ')})`;
 }
+
+/** Each comparison level as an operator reads it (gamma → words); `else` and missing data below. */
+const PLAIN: Record<string, { levels: string[]; differs?: string }> = {
+  nama: {
+    levels: [
+      'nama sama',
+      'nama sama (beda spasi)',
+      'nama sangat mirip',
+      'nama yang satu memuat yang lain',
+      'nama mirip',
+      'hanya bunyi nama depan yang sama',
+    ],
+    differs: 'nama berbeda',
+  },
+  tgl_lahir: {
+    levels: [
+      'tanggal lahir sama',
+      'hari dan bulan lahir tertukar',
+      'tahun lahir beda satu',
+      'tahun lahir sama (tanggal baku)',
+      'bulan dan tahun lahir sama',
+    ],
+    differs: 'tanggal lahir berbeda',
+  },
+  jenis_kelamin: { levels: ['jenis kelamin sama'], differs: 'jenis kelamin berbeda' },
+  nama_ibu: { levels: ['nama ibu sama', 'nama ibu mirip'], differs: 'nama ibu berbeda' },
+  wilayah: {
+    levels: ['desa sama', 'kecamatan sama (desa lain)', 'kabupaten/kota sama', 'provinsi sama'],
+    differs: 'wilayah berbeda',
+  },
+  nik: {
+    levels: [
+      'NIK sama',
+      'NIK beda satu angka',
+      'dua angka NIK bertukar',
+      'NIK hanya beda tiga angka terakhir (000)',
+      'kode wilayah dan tanggal dalam NIK sama',
+      'awal NIK (rusak oleh Excel) sama',
+    ],
+    differs: 'NIK berbeda',
+  },
+  // A family card changes with every move or split: a different one is no evidence worth reading.
+  kk: { levels: ['Nomor KK sama'] },
+  kk_keluarga: { levels: ['ada di KK keluarganya di Dukcapil'] },
+};
+
+/**
+ * SQL text over a row of `nik_link_scores` (alias `s`) that says in plain Indonesian what agrees
+ * and what differs ("nama mirip, tanggal lahir sama, nama ibu berbeda"), agreements first. Like the
+ * waterfall it names no value of anyone, only how the values compare.
+ */
+export function plainEvidenceSql(alias = 's'): string {
+  // By level, not by weight: an agreement is an agreement even where the model, on little data,
+  // weighs it below zero.
+  const said = (agree: boolean) =>
+    COMPARISONS.map((c) => {
+      const plain = PLAIN[c.name];
+      if (!plain) return null;
+      const level = `${alias}.${c.name}_level`;
+      if (!agree) return plain.differs ? `CASE WHEN ${level} = 0 THEN '${plain.differs}' END` : null;
+      const whens = plain.levels.map((text, i) => `WHEN ${c.levels.length - i} THEN '${text}'`).join(' ');
+      return `CASE ${level} ${whens} END`;
+    })
+      .filter((x) => x !== null)
+      .join(', ');
+  return `array_to_string(list_filter([${said(true)}, ${said(false)}], x -> x IS NOT NULL), ', ')`;
+}
+
+/** A probability as an operator reads it: "87,5%", rounded down so that 0.9996 never shows as 100. */
+export function percentSql(p: string): string {
+  return `replace(CAST(floor(${p} * 1000) / 10 AS VARCHAR), '.', ',') || '%'`;
+}

@@ -452,6 +452,10 @@ const CP1252_TO = CP1252_C1.map(([, char]) => char).join('');
 
 /** Generic text and encoding repair. */
 export const TEKS_MACROS_SQL = String.raw`
+-- A text's letters and digits only, upper case: two texts with the same form differ only in case,
+-- spacing or punctuation, which is formatting, not a correction.
+CREATE OR REPLACE MACRO padan_teks_bentuk(x) AS
+  nullif(regexp_replace(upper(CAST(x AS VARCHAR)), '[^\pL\pN]+', '', 'g'), '');
 -- Trimmed, internal blanks collapsed to one space, zero-width characters dropped, empty -> NULL.
 -- Text already clean (one space between words, no odd blank) is returned as is without rewriting.
 CREATE OR REPLACE MACRO padan_teks(x) AS CASE

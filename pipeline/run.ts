@@ -22,6 +22,7 @@ import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
 import { normalise, referenceDateOf } from './normalise.js';
+import { loadDecisions } from './review.js';
 import { RunFolder } from './run-folder.js';
 import { PADAN_VERSION } from './version.js';
 import { writeOutputs } from './write.js';
@@ -41,6 +42,8 @@ export interface RunOptions {
   planOnly?: boolean;
   /** Write into an output folder that holds files padan did not write (they are kept). */
   force?: boolean;
+  /** The decisions store of `padan apply-review` (SPEC §5), honoured by the decide stage. */
+  decisions?: string;
   logger: Logger;
   /** Stops the run: the stage in progress is interrupted and the staging folder removed. */
   signal?: AbortSignal;
@@ -148,7 +151,12 @@ async function runInFolder(
 
     const norm = await stage('normalise', async () => {
       await loadRegionReference(db, options.regions);
-      return normalise(db, options.config, referenceDate);
+      const result = await normalise(db, options.config, referenceDate);
+      if (options.decisions) {
+        const n = await loadDecisions(db, options.decisions);
+        log.info({ decisions: n }, 'decisions store loaded');
+      }
+      return result;
     });
     const ctx: RuleContext = { db, config: options.config, referenceDate };
     const runRules = async (name: Stage) => {
@@ -187,6 +195,12 @@ async function runInFolder(
     await stage('detect', () => runRules('detect'));
     const decisions = await stage('decide', () => decide(db, options.config));
     log.info({ ...decisions }, 'decisions');
+    if (decisions.decisions.stale > 0) {
+      log.warn(
+        { stale: decisions.decisions.stale },
+        'operator decisions whose KUNCI matches no finding of this run (the data changed): listed in summary.json',
+      );
+    }
     await checkAccounting(db, inputs);
 
     const summary = await buildSummary(db, referenceDate);
@@ -236,6 +250,15 @@ async function preflight(options: RunOptions): Promise<void> {
   await checkInput(options.dtks, 'dtks');
   await checkInput(options.dukcapil, 'dukcapil');
   if (options.regions) await checkRegionDir(options.regions);
+  if (options.decisions) {
+    const info = await stat(options.decisions).catch(() => null);
+    if (!info?.isFile()) {
+      throw new InputError(
+        `--decisions ${options.decisions}: not found; padan apply-review creates it from returned workbooks`,
+        options.decisions,
+      );
+    }
+  }
   if (options.tempDir) {
     const rel = relative(resolve(options.out), resolve(options.tempDir));
     if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {

@@ -6,6 +6,7 @@ import { rejected } from './rejected.js';
 import type { Report } from './report.js';
 import { review } from './review.js';
 import { summaryReport } from './summary.js';
+import { workbooks } from './workbooks.js';
 
 /**
  * Every output of a run but the manifest, in the order the write stage writes them. The manifest
@@ -19,5 +20,6 @@ export const REPORTS: readonly Report[] = [
   review,
   findings,
   rejected,
+  workbooks,
   summaryReport,
 ];

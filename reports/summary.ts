@@ -29,6 +29,8 @@ export interface Summary {
   corrections: { total: number; by_field: Record<string, number>; by_reason: Record<string, number> };
   reviews: { total: number; by_reason: Record<string, number> };
   findings: { by_rule: Record<string, number> };
+  /** The operators' decisions honoured by this run (SPEC §5); stale ones listed by KUNCI. */
+  decisions: { applied: number; declined: number; stale: number; stale_kunci: string[] };
   matching: Record<string, number>;
   programs: Record<string, { members: number; deactivated: number }>;
   by_kabupaten: {
@@ -92,6 +94,16 @@ export async function buildSummary(db: Db, referenceDate: string): Promise<Summa
       by_reason: await countsBy(db, 'SELECT reason AS k, count(*) AS n FROM reviews GROUP BY 1'),
     },
     findings: { by_rule: await countsBy(db, 'SELECT rule AS k, count(*) AS n FROM findings GROUP BY 1') },
+    decisions: {
+      applied: await n("SELECT count(*) FROM decisions_applied WHERE hasil = 'APPLIED'"),
+      declined: await n("SELECT count(*) FROM decisions_applied WHERE hasil = 'DECLINED'"),
+      stale: await n("SELECT count(*) FROM decisions_applied WHERE hasil = 'STALE'"),
+      stale_kunci: (
+        await db.all<{ k: string }>(
+          "SELECT kunci AS k FROM decisions_applied WHERE hasil = 'STALE' ORDER BY kunci",
+        )
+      ).map((r) => r.k),
+    },
     matching: await countsBy(
       db,
       `SELECT coalesce(m.status, CASE WHEN d.nik_bentuk = 'KOSONG' THEN 'NIK_KOSONG' ELSE 'NIK_TIDAK_VALID' END) AS k,

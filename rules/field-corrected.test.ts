@@ -14,7 +14,8 @@ describe('field.from_dukcapil', () => {
         ),
         dtks('02', { ...siti, jk: 'L' }), // sex mistyped
         dtks('03', { ...rizki, tgl: '2010-05-06' }), // day and month swapped
-        dtks('04', aini), // agrees: nothing to correct
+        // Differs only in case, spacing and punctuation: normalisation explains it, no correction.
+        dtks('04', { ...aini, nama: 'nur  aini' }, { 'NAMA IBU KANDUNG': 'sumiati.' }),
         // Two slips at once (sex and date) are not enough to confirm the identity: no correction.
         dtks('05', { ...budi, nik: '3328011411830002', jk: 'P', tgl: '1983-11-13' }),
       ],

@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
  */
 export const fieldCorrected: Rule = {
   id: 'field.from_dukcapil',
-  version: 1,
+  version: 2,
   reason: 'FIELD_CORRECTED',
   action: 'correct',
   severity: 'low',
@@ -26,11 +26,13 @@ export const fieldCorrected: Rule = {
           yakin AS confidence, '${evidence}' AS evidence
         FROM dtks_padan WHERE padan_status = 'PADAN' AND ${differs}`);
     };
+    // A name that differs only in case, spacing or punctuation (`rahman susilo`, `RAHMAN  SUSILO`)
+    // is the same text: no operator needs to see it, and SIKS-NG gains nothing from the change.
     candidate(
       'nama',
       'nama',
       'dc_nama',
-      'dc_nama IS NOT NULL AND nama IS DISTINCT FROM dc_nama',
+      'dc_nama IS NOT NULL AND padan_teks_bentuk(nama) IS DISTINCT FROM padan_teks_bentuk(dc_nama)',
       'Nama disesuaikan dengan Dukcapil',
     );
     candidate(
@@ -58,7 +60,7 @@ export const fieldCorrected: Rule = {
       'nama_ibu_kandung',
       'nama_ibu_kandung',
       'dc_nama_ibu_kandung',
-      'dc_nama_ibu_kandung IS NOT NULL AND nama_ibu_kandung IS DISTINCT FROM dc_nama_ibu_kandung',
+      'dc_nama_ibu_kandung IS NOT NULL AND padan_teks_bentuk(nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(dc_nama_ibu_kandung)',
       'Nama ibu kandung disesuaikan dengan Dukcapil',
     );
     if (parts.length > 0) {

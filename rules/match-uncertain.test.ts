@@ -15,7 +15,9 @@ describe('match.uncertain', () => {
     );
     const f = await p.findings('match.uncertain');
     expect(f.map((x) => x.id_dtks)).toEqual(['02']);
-    expect(f[0]?.evidence).toMatch(/^Calon di Dukcapil dengan peluang (0\.9\d*|1\.0) — nama: sama persis/);
+    expect(f[0]?.evidence).toMatch(
+      /^ada calon di Dukcapil: nama sama, tanggal lahir sama, jenis kelamin sama, nama ibu sama, desa sama, Nomor KK sama, ada di KK keluarganya di Dukcapil; keyakinan 9\d,\d%$/,
+    );
     expect(f[0]?.evidence).not.toMatch(/\d{16}|SITI|AMINAH/);
     expect(await p.findings('nik.corrected')).toEqual([]);
     const m = await p.db.one<{ status: string }>(

@@ -1,14 +1,15 @@
-import { waterfallSql } from '../pipeline/link-nik.js';
+import { percentSql, plainEvidenceSql, waterfallSql } from '../pipeline/link-nik.js';
 import type { Rule } from './rule.js';
 
 /**
  * A candidate in Dukcapil below the auto-accept threshold (or too close to a second one): a person
  * must look. Never applied automatically. The evidence says how the fields compare, not what the
- * candidate's values are.
+ * candidate's values are (the workbook shows the candidate's NIK and name to the operator who must
+ * decide on it; review.csv and the logs never do).
  */
 export const matchUncertain: Rule = {
   id: 'match.uncertain',
-  version: 1,
+  version: 2,
   reason: 'MATCH_UNCERTAIN',
   action: 'review',
   severity: 'medium',
@@ -17,16 +18,20 @@ export const matchUncertain: Rule = {
     id: 'Ada calon di Dukcapil tetapi keyakinannya di bawah ambang penerimaan otomatis',
     en: 'A Dukcapil candidate was found below the auto-accept threshold',
   },
-  async run({ db }) {
+  async run({ db, config }) {
+    // In words an operator reads: what agrees and what differs, then why it is not certain. The
+    // weights stay in `detail` (the waterfall) for `padan explain`.
     await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, confidence, suggested_action, detail)
+      INSERT INTO findings (id_dtks, rule, reason, action, evidence, confidence, suggested_action, detail, candidate_baris)
       SELECT p.id_dtks, 'match.uncertain', 'MATCH_UNCERTAIN', 'review',
-        'Calon di Dukcapil dengan peluang ' || CAST(round(p.match_probability, 4) AS VARCHAR) ||
-          CASE WHEN p.second_probability >= 0.5 THEN '; ada calon kedua dengan peluang ' ||
-            CAST(round(p.second_probability, 4) AS VARCHAR) ELSE '' END || ' — ' || ${waterfallSql('s')},
+        'ada calon di Dukcapil: ' || ${plainEvidenceSql('s')} || '; ' ||
+          CASE WHEN p.second_weight IS NOT NULL AND p.match_weight - p.second_weight < ${config.matching.minWeightMargin}
+                 THEN 'ada calon lain yang hampir sama kuat'
+               WHEN NOT p.cukup_bukti THEN 'bukti kurang (nama atau tanggal lahir tidak cukup cocok), keyakinan ' || ${percentSql('p.match_probability')}
+               ELSE 'keyakinan ' || ${percentSql('p.match_probability')} END,
         round(p.match_probability, 4),
         'Periksa KTP/KK anggota ini dan bandingkan dengan data Dukcapil; bila orang yang sama, perbaiki NIK di SIKS-NG',
-        ${waterfallSql('s')}
+        ${waterfallSql('s')}, p.dukcapil_baris
       FROM prob_best p
       JOIN nik_link_scores s ON s.l_id = p.id_dtks AND s.r_id = p.dukcapil_baris
       WHERE p.keputusan IN ('RAGU', 'DITERIMA')

@@ -1,4 +1,4 @@
-import { waterfallSql } from '../pipeline/link-nik.js';
+import { percentSql, plainEvidenceSql, waterfallSql } from '../pipeline/link-nik.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Rule } from './rule.js';
  */
 export const nikCorrected: Rule = {
   id: 'nik.corrected',
-  version: 1,
+  version: 2,
   reason: 'NIK_CORRECTED',
   action: 'correct',
   severity: 'medium',
@@ -21,8 +21,7 @@ export const nikCorrected: Rule = {
     await db.exec(`
       INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence, detail)
       SELECT m.id_dtks, 'nik.corrected', 'NIK_CORRECTED', 'correct',
-        'Ditemukan di Dukcapil dengan peluang ' || CAST(round(p.match_probability, 4) AS VARCHAR) ||
-          ' (bobot ' || CAST(round(p.match_weight, 1) AS VARCHAR) || ')',
+        'Ditemukan di Dukcapil: ' || ${plainEvidenceSql('s')} || '; keyakinan ' || ${percentSql('p.match_probability')},
         'nik', d.nik, c.nik, round(p.match_probability, 4), ${waterfallSql('s')}
       FROM matches m
       JOIN prob_best p ON p.id_dtks = m.id_dtks AND p.dukcapil_baris = m.dukcapil_baris

@@ -75,5 +75,9 @@ CREATE OR REPLACE TABLE findings (
   scope VARCHAR,
   suggested_action VARCHAR,
   /** For matches: each comparison's level and weight (the match-weight waterfall). */
-  detail VARCHAR
+  detail VARCHAR,
+  /** The Dukcapil record (_baris) a finding points at when it is not the row's match: a candidate. */
+  candidate_baris BIGINT,
+  /** The finding's key (SPEC §5), filled by decide: rule, id_dtks and a hash of what it rests on. */
+  kunci VARCHAR
 )`;

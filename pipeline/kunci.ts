@@ -1,0 +1,78 @@
+import type { Db } from './db.js';
+
+/**
+ * `KUNCI`, the key of one finding (SPEC §5): its rule, its `id_dtks` and a short hash of what the
+ * finding rests on. An operator's decision is stored under it and honoured while it holds; when
+ * the values underneath change (a new Dukcapil extract says otherwise, the row is edited in
+ * SIKS-NG), the key changes and the old decision no longer applies.
+ *
+ * What goes into the hash:
+ * - the finding's own facts: rule, reason, field, old and new value, the row kept, the desa moved to;
+ * - the DTKS row as typed (identity, family card, region, mother's name, relationship);
+ * - the Dukcapil record it rests on, as typed: the candidate it points at, else the row's match;
+ * - the evidence text, except for the matching rules, whose evidence quotes model probabilities
+ *   that move from month to month although nothing about the person changed.
+ *
+ * Not the line number (rows move in the file from month to month) nor a confidence. Erring towards
+ * a changed key is the safe side: a stale decision only means the finding is shown again.
+ */
+export const KUNCI_HASH_LENGTH = 10;
+
+/** Rules whose evidence carries estimated numbers (probabilities, weights): left out of the hash. */
+const MODEL_EVIDENCE_RULES = ['match.uncertain', 'nik.corrected'];
+
+const RAW_DTKS = [
+  'nik',
+  'nama',
+  'tgl_lahir',
+  'jenis_kelamin',
+  'no_kk',
+  'provinsi',
+  'kabupaten',
+  'kecamatan',
+  'desa',
+  'kode_wilayah',
+  'nama_ibu_kandung',
+  'hubungan',
+];
+const RAW_DUKCAPIL = [
+  'nik',
+  'no_kk',
+  'nama',
+  'tgl_lahir',
+  'jenis_kelamin',
+  'nama_ibu_kandung',
+  'no_prop',
+  'no_kab',
+  'no_kec',
+  'no_kel',
+  'stat_hidup',
+  'tgl_kematian',
+];
+
+/** Fill `findings.kunci` for every finding. */
+export async function assignKunci(db: Db): Promise<void> {
+  const part = (e: string) => `coalesce(CAST(${e} AS VARCHAR), '')`;
+  const basis = [
+    'f.rule',
+    'f.reason',
+    'f.field',
+    'f.old_value',
+    'f.new_value',
+    'f.kept_id_dtks',
+    'f.moved_to',
+    ...RAW_DTKS.map((c) => `r.${c}`),
+    ...RAW_DUKCAPIL.map((c) => `rc.${c}`),
+    `CASE WHEN f.rule NOT IN (${MODEL_EVIDENCE_RULES.map((r) => `'${r}'`).join(', ')}) THEN f.evidence END`,
+  ].map(part);
+  await db.exec(`
+    CREATE OR REPLACE TABLE findings AS
+    SELECT f.* EXCLUDE (kunci),
+      f.rule || ':' || f.id_dtks || ':' || left(sha256(concat_ws(chr(31), ${basis.join(', ')})), ${KUNCI_HASH_LENGTH}) AS kunci
+    FROM findings f
+    JOIN dtks d ON d.id_dtks = f.id_dtks
+    JOIN raw_dtks r ON r._baris = d._baris
+    LEFT JOIN matches m ON m.id_dtks = f.id_dtks AND m.status = 'PADAN'
+    LEFT JOIN raw_dukcapil rc ON rc._baris = coalesce(f.candidate_baris, m.dukcapil_baris)
+    ORDER BY d._baris, f.rule, f.field NULLS FIRST, f.evidence`);
+}
