@@ -60,6 +60,10 @@ try {
     threads: Number(values.threads),
     run_seconds: Math.round(seconds * 10) / 10,
     stage_seconds: result.timings,
+    write_seconds: manifest.step_seconds?.write ?? null,
+    // What the district workbooks add to the run (issue 8 allows at most 15 %): their writing time
+    // over the run's time without them.
+    workbooks_added: workbooksAdded(manifest.step_seconds?.write?.['regions/'], seconds),
     candidate_pairs: manifest.matching.probabilistic?.link.candidates ?? null,
     candidate_pairs_per_row: manifest.matching.probabilistic?.link.perLeftRow ?? null,
     dropped_blocks: manifest.matching.probabilistic?.link.droppedBlockCount ?? null,
@@ -72,4 +76,9 @@ try {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
   if (!values.keep) await rm(dir, { recursive: true, force: true });
+}
+
+function workbooksAdded(workbookSeconds: number | undefined, runSeconds: number): string | null {
+  if (workbookSeconds === undefined) return null;
+  return `${((100 * workbookSeconds) / (runSeconds - workbookSeconds)).toFixed(1)} %`;
 }

@@ -10,9 +10,19 @@ import type { ReportContext } from '../reports/report.js';
 export async function writeOutputs(
   ctx: ReportContext,
   stage: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
+  progress?: (step: string, done: number, total: number) => void,
 ): Promise<string[]> {
+  // Each output's own time, for the manifest: the next slow output must be visible.
+  const seconds: Record<string, number> = {};
+  if (!ctx.run.details.step_seconds) ctx.run.details.step_seconds = {};
+  (ctx.run.details.step_seconds as Record<string, unknown>).write = seconds;
   await stage('write', async () => {
-    for (const report of REPORTS) await report.write(ctx);
+    for (const [i, report] of REPORTS.entries()) {
+      const started = performance.now();
+      progress?.(report.name, i, REPORTS.length);
+      await report.write(progress ? { ...ctx, progress } : ctx);
+      seconds[report.name] = Math.round(performance.now() - started) / 1000;
+    }
   });
   await manifest.write(ctx);
   return [...ctx.out.written.keys()].filter((name) => name !== 'manifest.json').sort();

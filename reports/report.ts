@@ -29,6 +29,8 @@ export interface ReportContext {
   summary: Summary;
   config: Config;
   logger: Logger;
+  /** Steps of a long output (workbook k of n), for a progress display. */
+  progress?: (step: string, done: number, total: number) => void;
 }
 
 /** Facts of the run known before the write stage, for the manifest and the workbooks' summaries. */
