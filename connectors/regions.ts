@@ -307,25 +307,25 @@ export async function loadRegionReference(db: Db, dir?: string): Promise<RegionR
 
   const alias = PROVINCE_ALIASES.map(([a, k]) => `(${sqlString(a)}, ${sqlString(k)})`).join(',\n      ');
   await db.exec(`
-    CREATE OR REPLACE TABLE ref_provinsi AS
+    CREATE OR REPLACE TABLE main.ref_provinsi AS
     SELECT padan_kode_titik(code) AS kode, trim(name) AS nama, padan_wilayah_kunci(name, 'provinsi') AS nama_kunci
     FROM _ref_csv_provinsi WHERE padan_kode_titik(code) IS NOT NULL ORDER BY kode;
 
     -- The type comes from the name ("Kota Tegal"); a list without prefixes falls back on the code
     -- rule (kab/kota part 01-69 kabupaten, 71-99 kota).
-    CREATE OR REPLACE TABLE ref_kabupaten AS
+    CREATE OR REPLACE TABLE main.ref_kabupaten AS
     SELECT padan_kode_titik(code) AS kode, padan_kode_titik(province_code) AS kode_provinsi, trim(name) AS nama,
       CASE WHEN padan_wilayah_jenis(name, 'kabupaten') IS NOT NULL THEN padan_wilayah_jenis(name, 'kabupaten')
         WHEN substr(padan_kode_titik(code), 4, 2) >= '71' THEN 'KOTA' ELSE 'KABUPATEN' END AS jenis,
       padan_wilayah_kunci(name, 'kabupaten') AS nama_kunci
     FROM _ref_csv_kabupaten WHERE padan_kode_titik(code) IS NOT NULL ORDER BY kode;
 
-    CREATE OR REPLACE TABLE ref_kecamatan AS
+    CREATE OR REPLACE TABLE main.ref_kecamatan AS
     SELECT padan_kode_titik(code) AS kode, padan_kode_titik(regency_code) AS kode_kabupaten, trim(name) AS nama,
       padan_wilayah_kunci(name, 'kecamatan') AS nama_kunci
     FROM _ref_csv_kecamatan WHERE padan_kode_titik(code) IS NOT NULL ORDER BY kode;
 
-    CREATE OR REPLACE TABLE ref_desa AS
+    CREATE OR REPLACE TABLE main.ref_desa AS
     SELECT padan_kode_titik(code) AS kode, padan_kode_titik(district_code) AS kode_kecamatan, trim(name) AS nama,
       CASE WHEN substr(padan_kode_titik(code), 10, 1) = '1' THEN 'KELURAHAN' ELSE 'DESA' END AS jenis,
       padan_wilayah_kunci(name, 'desa') AS nama_kunci
@@ -356,7 +356,7 @@ export async function loadRegionReference(db: Db, dir?: string): Promise<RegionR
     WHERE l.tingkat = 'kabupaten'
     GROUP BY l.kode HAVING count(*) = 1;
 
-    CREATE OR REPLACE TABLE ref_kode_lama AS
+    CREATE OR REPLACE TABLE main.ref_kode_lama AS
     SELECT l.kode, l.tingkat, l.nama,
       CASE l.tingkat
         WHEN 'kabupaten' THEN (SELECT s.kode_baru FROM _ref_lama_kab s WHERE s.kode = l.kode)

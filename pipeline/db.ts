@@ -23,7 +23,16 @@ export interface DbOptions {
    * national one does: the determinism tests use it to see thread-order effects on little data.
    */
   rowGroupSize?: number;
+  /**
+   * Create the tables this connection makes, unqualified, in this schema (the run's working
+   * tables), while reads find both it and `main` (where the tables analysts query are made, named
+   * `main.x`). Without it, a database that has the schema is opened with reads seeing both.
+   */
+  workingSchema?: string;
 }
+
+/** The schema of a run's working tables, beside `main`, which holds what analysts query. */
+export const WORKING_SCHEMA = 'kerja';
 
 /** One DuckDB database and the connection the pipeline works through. */
 export class Db {
@@ -41,7 +50,15 @@ export class Db {
   async connectAnother(): Promise<DuckDBConnection> {
     const connection = await this.instance.connect();
     if (this.attached) await connection.run('USE padan');
+    await setSchemas(connection, this.workingSchema);
     return connection;
+  }
+
+  private workingSchema?: string;
+
+  /** An appender to a table of this connection's schema (the working one during a run). */
+  async appender(table: string) {
+    return this.connection.createAppender(table, this.workingSchema ?? 'main');
   }
 
   private checkSignal(): void {
@@ -58,7 +75,7 @@ export class Db {
     if (options.rowGroupSize === undefined || options.path === ':memory:') {
       const instance = await DuckDBInstance.create(options.path, config);
       const connection = await instance.connect();
-      return new Db(instance, connection, options.path, options.signal);
+      return Db.withSchemas(new Db(instance, connection, options.path, options.signal), options);
     }
     // The row group size is a property of an attached database, not of the instance.
     const instance = await DuckDBInstance.create(':memory:', config);
@@ -66,7 +83,23 @@ export class Db {
     await connection.run(
       `ATTACH ${sqlString(options.path)} AS padan (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize)}); USE padan`,
     );
-    return new Db(instance, connection, options.path, options.signal, true);
+    return Db.withSchemas(new Db(instance, connection, options.path, options.signal, true), options);
+  }
+
+  private static async withSchemas(db: Db, options: DbOptions): Promise<Db> {
+    if (options.workingSchema) {
+      await db.connection.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdent(options.workingSchema)}`);
+      db.workingSchema = options.workingSchema;
+    } else if (options.path !== ':memory:') {
+      // A run's database opened to read: its working tables are found as well as its public ones.
+      const has = await db.count(
+        `SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = '${WORKING_SCHEMA}'`,
+      );
+      if (has > 0) await db.connection.run(`SET search_path = 'main,${WORKING_SCHEMA}'`);
+      return db;
+    }
+    await setSchemas(db.connection, db.workingSchema);
+    return db;
   }
 
   /** Run one or more statements, discarding results. */
@@ -149,4 +182,10 @@ export function toPlain(value: DuckDBValue): unknown {
     return out;
   }
   return String(value);
+}
+
+/** New tables into the working schema; reads through it and main. */
+async function setSchemas(connection: DuckDBConnection, workingSchema: string | undefined): Promise<void> {
+  if (!workingSchema) return;
+  await connection.run(`SET schema = '${workingSchema}'; SET search_path = '${workingSchema},main'`);
 }

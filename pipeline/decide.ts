@@ -56,7 +56,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
   const enabledList = enabled.length ? enabled.map((r) => `'${r}'`).join(', ') : 'NULL';
   await db.exec(`
     -- The operators' latest word on each finding of this run.
-    CREATE OR REPLACE TABLE decisions_applied AS
+    CREATE OR REPLACE TABLE main.decisions_applied AS
     WITH latest AS (
       SELECT * FROM review_decisions
       QUALIFY row_number() OVER (PARTITION BY kunci ORDER BY recorded_at DESC, workbook_sha256 DESC, row DESC) = 1
@@ -92,7 +92,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     SELECT kunci FROM decisions_applied WHERE hasil = 'DECLINED'
     UNION SELECT kunci FROM decisions_applied WHERE hasil = 'APPLIED' AND keputusan = 'PERBAIKI';
 
-    CREATE OR REPLACE TABLE deactivations AS
+    CREATE OR REPLACE TABLE main.deactivations AS
     WITH chosen AS (
       SELECT * FROM findings WHERE action = 'deactivate' AND reason IN (${enabledList})
         AND kunci NOT IN (SELECT kunci FROM _overruled)
@@ -113,7 +113,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     -- A recovered NIK is kept even on a row that goes (it is the row's true identity, for the
     -- audit trail); other field corrections only matter for rows that stay. An operator's value
     -- replaces padan's for the same field.
-    CREATE OR REPLACE TABLE corrections AS
+    CREATE OR REPLACE TABLE main.corrections AS
     SELECT * FROM (
       SELECT f.id_dtks, f.field, f.old_value, f.new_value, f.reason, f.confidence, f.rule, f.kunci, f.evidence, d._baris
       FROM findings f JOIN dtks d USING (id_dtks)
@@ -149,7 +149,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
 
     -- One problem, one item: a row with an uncertain candidate and a missing or wrong NIK is one
     -- question (is the candidate this person?), with both facts in its evidence.
-    CREATE OR REPLACE TABLE reviews AS
+    CREATE OR REPLACE TABLE main.reviews AS
     WITH nik_facts AS (
       SELECT id_dtks, string_agg(evidence, '; ' ORDER BY reason, evidence) AS evidence
       FROM _reviews WHERE reason IN (${NIK_REVIEW_LIST})
@@ -190,7 +190,7 @@ function currentValueSql(field: string): string {
 
 /** The decisions store's table (empty when the run has no `--decisions`). */
 export const REVIEW_DECISIONS_DDL = `
-CREATE TABLE IF NOT EXISTS review_decisions (
+CREATE TABLE IF NOT EXISTS main.review_decisions (
   kunci VARCHAR NOT NULL,
   id_dtks VARCHAR NOT NULL,
   rule VARCHAR NOT NULL,

@@ -47,7 +47,7 @@ export const REJECTED_TABLE = 'rejected';
 
 export async function createRejectedTable(db: Db): Promise<void> {
   await db.exec(
-    `CREATE OR REPLACE TABLE ${REJECTED_TABLE} (file VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR)`,
+    `CREATE OR REPLACE TABLE main.${REJECTED_TABLE} (file VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR)`,
   );
 }
 
@@ -252,4 +252,27 @@ async function finishInput(
   await db.exec('DROP TABLE _bad_id');
   report.rowsLoaded -= moved;
   report.rowsRejected += moved;
+}
+
+/** `main.inputs`: each input file with its hash and row accounting, for analysts and audits. */
+export async function recordInputs(db: Db, inputs: InputReport[]): Promise<void> {
+  await db.exec(`CREATE OR REPLACE TABLE main.inputs (
+    role VARCHAR, file VARCHAR, format VARCHAR, bytes BIGINT, sha256 VARCHAR, encoding VARCHAR, delimiter VARCHAR,
+    sheet VARCHAR, physical_lines BIGINT, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT)`);
+  for (const i of inputs) {
+    await db.exec('INSERT INTO main.inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      i.role,
+      i.file,
+      i.format,
+      i.bytes,
+      i.sha256,
+      i.encoding ?? null,
+      i.delimiter ?? null,
+      i.sheet ?? null,
+      i.physicalLines ?? null,
+      i.rowsRead,
+      i.rowsLoaded,
+      i.rowsRejected,
+    ]);
+  }
 }

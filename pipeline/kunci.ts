@@ -66,7 +66,7 @@ export async function assignKunci(db: Db): Promise<void> {
     `CASE WHEN f.rule NOT IN (${MODEL_EVIDENCE_RULES.map((r) => `'${r}'`).join(', ')}) THEN f.evidence END`,
   ].map(part);
   await db.exec(`
-    CREATE OR REPLACE TABLE findings AS
+    CREATE OR REPLACE TABLE main.findings AS
     SELECT f.* EXCLUDE (kunci),
       f.rule || ':' || f.id_dtks || ':' || left(sha256(concat_ws(chr(31), ${basis.join(', ')})), ${KUNCI_HASH_LENGTH}) AS kunci
     FROM findings f

@@ -73,7 +73,7 @@ export async function buildNamesTable(
       WHERE nama_asal IS NOT NULL
       GROUP BY nama_asal
       ORDER BY nama_asal`);
-    const appender = await db.connection.createAppender(stage);
+    const appender = await db.appender(stage);
     try {
       for (;;) {
         const chunk = await result.fetchChunk();

@@ -51,7 +51,7 @@ export async function buildCorrectedTable(db: Db): Promise<string[]> {
   const v = (field: string) => `CASE WHEN c.has_${field} THEN c.${field} ELSE ${current[field]} END`;
   const asal = (field: string) => `CASE WHEN c.has_${field} THEN ${current[field]} END`;
   await db.exec(`
-    CREATE OR REPLACE TABLE dtks_corrected AS
+    CREATE OR REPLACE TABLE main.dtks_corrected AS
     WITH c AS (SELECT id_dtks, ${pivot} FROM corrections GROUP BY id_dtks)
     SELECT
       d.id_dtks, d.id_keluarga,

@@ -60,7 +60,7 @@ export interface Rule {
  * suggested action of a review item.
  */
 export const FINDINGS_DDL = `
-CREATE OR REPLACE TABLE findings (
+CREATE OR REPLACE TABLE main.findings (
   id_dtks VARCHAR NOT NULL,
   rule VARCHAR NOT NULL,
   reason VARCHAR,
