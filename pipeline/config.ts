@@ -104,6 +104,31 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ maxAge: 110 }),
+    aid: z
+      .object({
+        /**
+         * PKH, per deactivated PKH member a month: Rp 2.400.000 a year for a beneficiary component
+         * (the index for the elderly and severe disability, Kemensos PKH 2021; other components
+         * range from Rp 900.000 to Rp 3.000.000 a year). An estimate: PKH is paid per component.
+         */
+        pkhPerMemberMonthly: z.number().min(0).default(200_000),
+        /**
+         * BPNT / Program Sembako, per family (KPM) a month: Rp 200.000 (Kemensos, since 2020). Saved
+         * only when the whole household goes.
+         */
+        bpntPerHouseholdMonthly: z.number().min(0).default(200_000),
+        /**
+         * PBI-JKN, per member a month: Rp 42.000, the class III premium the state pays for each PBI
+         * member (Perpres 64/2020, unchanged since).
+         */
+        pbiPerMemberMonthly: z.number().min(0).default(42_000),
+      })
+      .strict()
+      .default({
+        pkhPerMemberMonthly: 200_000,
+        bpntPerHouseholdMonthly: 200_000,
+        pbiPerMemberMonthly: 42_000,
+      }),
     rules: z
       .object({
         /** Rule ids to skip (see `padan rules`). */

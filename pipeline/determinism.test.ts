@@ -48,6 +48,8 @@ function fingerprint(out: string, sub = ''): Record<string, string> {
     if (rel === 'manifest.json') {
       const manifest = JSON.parse(bytes.toString('utf8'));
       delete manifest.stage_seconds;
+      delete manifest.step_seconds;
+      delete manifest.trace;
       bytes = JSON.stringify(manifest);
     }
     result[rel] = createHash('sha256').update(bytes).digest('hex');
@@ -104,6 +106,7 @@ describe('determinism whatever the thread count', () => {
       'findings.parquet',
       'manifest.json',
       'rejected.csv',
+      'report.html',
       'review.csv',
       'summary.json',
     ]);

@@ -277,6 +277,8 @@ export interface ProbabilisticResult {
   >;
   accepted: number;
   uncertain: number;
+  /** Time per step of the linkage: kept apart from the counts, which a rerun reproduces exactly. */
+  seconds: LinkResult['seconds'];
 }
 
 /**
@@ -285,10 +287,14 @@ export interface ProbabilisticResult {
  * ahead of the runner-up it is accepted (the row's NIK is corrected); in the review band it is
  * reported as uncertain and never applied.
  */
-export async function matchProbabilistic(db: Db, config: Config): Promise<ProbabilisticResult> {
+export async function matchProbabilistic(
+  db: Db,
+  config: Config,
+  progress?: (step: string, done: number, total: number) => void,
+): Promise<ProbabilisticResult> {
   await db.exec(LEFT_VIEW);
   await db.exec(RIGHT_VIEW);
-  const result = await link(db, linkSettings(config));
+  const result = await link(db, linkSettings(config), progress);
   const { autoThreshold, reviewThreshold, minWeightMargin } = config.matching;
   await db.exec(`
     CREATE OR REPLACE TABLE prob_best AS
@@ -333,6 +339,7 @@ export async function matchProbabilistic(db: Db, config: Config): Promise<Probab
     },
     accepted: counts?.accepted ?? 0,
     uncertain: counts?.uncertain ?? 0,
+    seconds: result.seconds,
   };
 }
 

@@ -7,7 +7,7 @@ import { buildSummary } from '../reports/summary.js';
 import { rulesForStage } from '../rules/catalogue.js';
 import { FINDINGS_DDL, type RuleContext, type Stage } from '../rules/rule.js';
 import type { Config } from './config.js';
-import { Db } from './db.js';
+import { Db, WORKING_SCHEMA } from './db.js';
 import { decide } from './decide.js';
 import {
   InputError,
@@ -17,13 +17,14 @@ import {
   ResourceError,
   UsageError,
 } from './errors.js';
-import { checkInput, createRejectedTable, type InputReport, ingestInput } from './ingest.js';
+import { checkInput, createRejectedTable, type InputReport, ingestInput, recordInputs } from './ingest.js';
 import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
 import { normalise, referenceDateOf } from './normalise.js';
 import { loadDecisions } from './review.js';
 import { RunFolder } from './run-folder.js';
+import { startTrace } from './trace.js';
 import { PADAN_VERSION } from './version.js';
 import { writeOutputs } from './write.js';
 
@@ -49,10 +50,14 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called at the start and end of every stage, for a progress line on a terminal. */
   onStage?: (stage: string, state: 'start' | 'done', seconds?: number) => void;
+  /** Steps inside a stage (rule k of n, blocking rule k of n, workbook k of n), for the same line. */
+  onProgress?: (event: ProgressEvent) => void;
   /** Called once the staging folder exists, so a signal handler can remove it synchronously. */
   onFolder?: (folder: RunFolder) => void;
   /** DuckDB row group size of the working database (see `DbOptions.rowGroupSize`); tests only. */
   rowGroupSize?: number;
+  /** How padan was called (the manifest records it); the CLI passes its argv. */
+  commandLine?: string[];
 }
 
 export interface RunResult {
@@ -63,6 +68,14 @@ export interface RunResult {
   summary: Awaited<ReturnType<typeof buildSummary>>;
   timings: Record<string, number>;
   files: string[];
+}
+
+/** One step of a stage done: `done` of `total` (a count, not a share), what is being done now. */
+export interface ProgressEvent {
+  stage: string;
+  step: string;
+  done: number;
+  total: number;
 }
 
 /** The stages in order; everything up to `decide` is the plan, `write` is the apply. */
@@ -107,6 +120,7 @@ async function runInFolder(
   const tempDir = resolve(options.tempDir ?? folder.path('.tmp'));
   await mkdir(tempDir, { recursive: true });
   const timings: Record<string, number> = {};
+  const startedAt = new Date();
   const db = await Db.open({
     path: folder.stagingDbPath,
     threads: options.threads,
@@ -114,6 +128,7 @@ async function runInFolder(
     tempDir,
     signal: options.signal,
     rowGroupSize: options.rowGroupSize,
+    workingSchema: WORKING_SCHEMA,
   });
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     if (options.signal?.aborted) throw new InterruptedError(abortSignalName(options.signal));
@@ -146,6 +161,7 @@ async function runInFolder(
           'the Dukcapil extract has less than half as many records as DTKS: most members will not be found; is it the whole extract?',
         );
       }
+      await recordInputs(db, [dtks, dukcapil]);
       return [dtks, dukcapil];
     });
 
@@ -159,8 +175,14 @@ async function runInFolder(
       return result;
     });
     const ctx: RuleContext = { db, config: options.config, referenceDate };
-    const runRules = async (name: Stage) => {
-      for (const rule of rulesForStage(name, options.config.rules.disabled)) await rule.run(ctx);
+    const progress = (stage: string) => (step: string, done: number, total: number) =>
+      options.onProgress?.({ stage, step, done, total });
+    const runRules = async (name: Stage, stageName: string = name) => {
+      const rules = rulesForStage(name, options.config.rules.disabled);
+      for (const [i, rule] of rules.entries()) {
+        progress(stageName)(`rule ${rule.id}`, i, rules.length);
+        await rule.run(ctx);
+      }
     };
 
     await stage('validate', async () => {
@@ -173,10 +195,10 @@ async function runInFolder(
       if (exact.dukcapilRepeatedNiks > 0) {
         log.warn({ repeatedNiks: exact.dukcapilRepeatedNiks }, 'NIKs repeated in the Dukcapil extract');
       }
-      await runRules('match');
+      await runRules('match', 'match');
       let probabilistic: ProbabilisticResult | null = null;
       if (options.config.matching.enabled) {
-        probabilistic = await matchProbabilistic(db, options.config);
+        probabilistic = await matchProbabilistic(db, options.config, progress('match'));
         log.info(
           {
             candidates: probabilistic.link.candidates,
@@ -187,7 +209,7 @@ async function runInFolder(
           },
           'probabilistic matching',
         );
-        await runRules('link');
+        await runRules('link', 'match');
       }
       await db.exec(MATCHED_VIEW);
       return { exact, probabilistic };
@@ -203,7 +225,7 @@ async function runInFolder(
     }
     await checkAccounting(db, inputs);
 
-    const summary = await buildSummary(db, referenceDate);
+    const summary = await buildSummary(db, referenceDate, inputs, options.config);
     const runId = runIdOf(inputs, options.config, referenceDate);
     if (options.planOnly) {
       await db.exec('CHECKPOINT');
@@ -225,14 +247,34 @@ async function runInFolder(
           inputs,
           details: {
             region_resolution: norm.regions,
-            matching: match,
+            matching: {
+              exact: match.exact,
+              probabilistic: match.probabilistic && {
+                link: match.probabilistic.link,
+                accepted: match.probabilistic.accepted,
+                uncertain: match.probabilistic.uncertain,
+              },
+            },
             decisions,
             stage_seconds: timings,
+            // Steps inside a stage (match's blocking, training, scoring; each output of write), so
+            // that the next slow one is visible.
+            step_seconds: { match: match.probabilistic?.seconds ?? null },
+            trace: await startTrace(db, startedAt, options.commandLine, {
+              dtks: resolve(options.dtks),
+              dukcapil: resolve(options.dukcapil),
+              config: options.configPath ? resolve(options.configPath) : null,
+              decisions: options.decisions ? resolve(options.decisions) : null,
+              regions: options.regions ? resolve(options.regions) : null,
+              out: folder.outDir,
+              database: folder.dbPath,
+            }),
           },
           database: folder.dbPath === join(folder.outDir, 'padan.duckdb') ? 'padan.duckdb' : folder.dbPath,
         },
       },
       stage,
+      progress('write'),
     );
     return { runId, outDir: folder.outDir, dbPath: folder.dbPath, inputs, summary, timings, files };
   } finally {

@@ -2,6 +2,7 @@ import { corrections } from './corrections.js';
 import { deactivate } from './deactivate.js';
 import { dtksCorrected } from './dtks-corrected.js';
 import { findings } from './findings.js';
+import { htmlReport } from './html.js';
 import { rejected } from './rejected.js';
 import type { Report } from './report.js';
 import { review } from './review.js';
@@ -22,4 +23,5 @@ export const REPORTS: readonly Report[] = [
   rejected,
   workbooks,
   summaryReport,
+  htmlReport,
 ];

@@ -25,6 +25,8 @@ export const manifest: Report = {
       files[name] = { bytes: (await stat(path)).size, sha256: await sha256Of(path), ...info };
     }
     await db.exec('CHECKPOINT');
+    const trace = run.details.trace as { finished_at: string | null } | undefined;
+    if (trace) trace.finished_at = new Date().toISOString();
     const document = {
       run_id: run.runId,
       padan_version: PADAN_VERSION,

@@ -1,5 +1,129 @@
+import { z } from 'zod';
+import type { Config } from '../pipeline/config.js';
 import type { Db } from '../pipeline/db.js';
+import type { InputReport } from '../pipeline/ingest.js';
 import type { Report } from './report.js';
+
+/**
+ * `summary.json`, the cleanup statistics analysts quote: how many rows came in and how many stay
+ * active, how many were removed and why, where (province, kab/kota, kecamatan), how many NIKs agree
+ * with Dukcapil before and after, what was corrected and sent to review, and an estimate of the
+ * monthly aid no longer paid. `report.html` shows the same numbers. Its shape is this zod schema;
+ * `reports/summary.schema.json` is the same as JSON Schema, for other programs.
+ */
+
+const count = z.number().int().min(0);
+const rate = z.number().min(0).max(1).describe('a share in [0, 1], rounded to 4 decimals');
+const counts = z.record(z.string(), count);
+
+const RegionRow = z.object({
+  kode: z.string().nullable().describe('Kemendagri code; null for rows whose region did not resolve'),
+  nama: z.string().nullable(),
+  rows: count.describe('DTKS rows loaded'),
+  aktif: count.describe('rows that stay active'),
+  deactivated: count,
+  deactivation_rate: rate,
+  deceased: count,
+  duplicate: count,
+  moved: count,
+  corrections: count,
+  reviews: count,
+});
+
+export const SummarySchema = z
+  .object({
+    reference_date: z.string().describe('YYYY-MM-DD the ages and NIK centuries were computed against'),
+    rows: z.object({
+      dtks_read: count.describe('records of the DTKS export, rejected ones included'),
+      dtks_loaded: count,
+      dtks_rejected: count,
+      dtks_aktif: count,
+      dtks_nonaktif: count,
+      dukcapil_read: count,
+      dukcapil_loaded: count,
+      dukcapil_rejected: count,
+      rejected: count.describe('lines of both inputs in rejected.csv'),
+    }),
+    active: z.object({
+      before: count.describe('DTKS rows loaded: all active before this run'),
+      after: count.describe('rows still active after this run'),
+      rate_after: rate,
+    }),
+    deactivations: z.object({
+      total: count,
+      rate: rate.describe('deactivated / loaded'),
+      by_reason: counts,
+      by_scope: counts,
+      households: count.describe('households deactivated as a whole'),
+    }),
+    nik: z.object({
+      before: z.object({
+        valid: count.describe('rows whose NIK has the NIK structure'),
+        padan: count.describe('rows whose NIK Dukcapil confirms as this person (name and birth date)'),
+        invalid: count.describe(
+          'rows whose NIK breaks the structure (placeholder, Excel-mangled, wrong length...)',
+        ),
+        missing: count.describe('rows without a NIK'),
+      }),
+      after: z.object({
+        padan: count.describe(
+          'rows matched to their Dukcapil record: confirmed, recovered or given by an operator',
+        ),
+        corrected: count.describe('rows whose NIK was corrected (NIK_CORRECTED)'),
+        unresolved: count.describe('rows still without a NIK Dukcapil confirms'),
+      }),
+    }),
+    corrections: z.object({ total: count, by_field: counts, by_reason: counts }),
+    reviews: z.object({ total: count, by_reason: counts }),
+    findings: z.object({ by_rule: counts }),
+    decisions: z
+      .object({
+        applied: count,
+        declined: count,
+        stale: count,
+        stale_kunci: z.array(z.string()),
+      })
+      .describe(
+        "the operators' decisions honoured by this run (SPEC §5); stale keys match no finding any more",
+      ),
+    matching: counts.describe('rows by their match status with Dukcapil'),
+    programs: z.record(z.string(), z.object({ members: count, deactivated: count })),
+    aid: z
+      .object({
+        currency: z.literal('IDR'),
+        monthly_total: z.number().min(0),
+        by_program: z.record(
+          z.string(),
+          z.object({
+            unit: z.enum(['anggota', 'keluarga']).describe('what the amount is paid per'),
+            units: count.describe('deactivated members (or whole households) receiving the program'),
+            amount_per_unit: z.number().min(0).describe('monthly amount from the config (aid.*)'),
+            monthly: z.number().min(0),
+          }),
+        ),
+      })
+      .describe('estimated monthly aid no longer paid for the deactivated members, per program flag'),
+    regions_unresolved: z
+      .array(
+        z.object({
+          provinsi: z.string().nullable(),
+          kabupaten: z.string().nullable(),
+          kecamatan: z.string().nullable(),
+          desa: z.string().nullable(),
+          rows: count,
+        }),
+      )
+      .describe('the region names as typed that did not resolve to one desa, most rows first (at most 100)'),
+    region_outliers: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('regions whose rates stand far from their peers (REGION_OUTLIER); empty when none'),
+    by_provinsi: z.array(RegionRow),
+    by_kabupaten: z.array(RegionRow.extend({ kode_provinsi: z.string().nullable() })),
+    by_kecamatan: z.array(RegionRow.extend({ kode_kabupaten: z.string().nullable() })),
+  })
+  .strict();
+
+export type Summary = z.infer<typeof SummarySchema>;
 
 /** Counts of a query's `k, n` rows as an object with keys in sorted order (stable JSON). */
 async function countsBy(db: Db, sql: string): Promise<Record<string, number>> {
@@ -11,44 +135,59 @@ async function countsBy(db: Db, sql: string): Promise<Record<string, number>> {
   return out;
 }
 
-export interface Summary {
-  reference_date: string;
-  rows: {
-    dtks_loaded: number;
-    dtks_aktif: number;
-    dtks_nonaktif: number;
-    dukcapil_loaded: number;
-    rejected: number;
-  };
-  deactivations: {
-    total: number;
-    by_reason: Record<string, number>;
-    by_scope: Record<string, number>;
-    households: number;
-  };
-  corrections: { total: number; by_field: Record<string, number>; by_reason: Record<string, number> };
-  reviews: { total: number; by_reason: Record<string, number> };
-  findings: { by_rule: Record<string, number> };
-  /** The operators' decisions honoured by this run (SPEC §5); stale ones listed by KUNCI. */
-  decisions: { applied: number; declined: number; stale: number; stale_kunci: string[] };
-  matching: Record<string, number>;
-  programs: Record<string, { members: number; deactivated: number }>;
-  by_kabupaten: {
-    kode_kabupaten: string | null;
-    nama: string | null;
-    rows: number;
-    deactivated: number;
-    deceased: number;
-    duplicate: number;
-    moved: number;
-    corrections: number;
-    reviews: number;
-  }[];
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const share = (part: number, whole: number) => (whole > 0 ? round4(part / whole) : 0);
+
+/** Per-region rows at one level: `code` is the dtks column of the level's code. */
+async function byRegion(db: Db, code: string, names: string, parentLength: number | null) {
+  const rows = await db.all<Record<string, string | number | null>>(`
+    WITH per AS (
+      SELECT d.${code} AS kode, count(*) AS rows,
+        count(x.id_dtks) AS deactivated,
+        count(*) FILTER (WHERE x.reason = 'DECEASED') AS deceased,
+        count(*) FILTER (WHERE x.reason = 'DUPLICATE') AS duplicate,
+        count(*) FILTER (WHERE x.reason = 'MOVED') AS moved
+      FROM dtks d LEFT JOIN deactivations x USING (id_dtks)
+      GROUP BY d.${code}
+    ),
+    c AS (SELECT d.${code} AS kode, count(*) AS n FROM corrections JOIN dtks d USING (id_dtks) GROUP BY 1),
+    r AS (SELECT d.${code} AS kode, count(*) AS n FROM reviews JOIN dtks d USING (id_dtks) GROUP BY 1)
+    SELECT per.kode, ref.nama, ${parentLength ? `left(per.kode, ${parentLength})` : 'NULL'} AS induk, per.rows, per.rows - per.deactivated AS aktif, per.deactivated,
+      per.deceased, per.duplicate, per.moved, coalesce(c.n, 0) AS corrections, coalesce(r.n, 0) AS reviews
+    FROM per LEFT JOIN ${names} ref ON ref.kode = per.kode
+    LEFT JOIN c ON c.kode IS NOT DISTINCT FROM per.kode
+    LEFT JOIN r ON r.kode IS NOT DISTINCT FROM per.kode
+    ORDER BY per.kode NULLS LAST`);
+  return rows.map((row) => {
+    const n = (k: string) => Number(row[k] ?? 0);
+    return {
+      kode: (row.kode as string | null) ?? null,
+      nama: (row.nama as string | null) ?? null,
+      induk: (row.induk as string | null) ?? null,
+      rows: n('rows'),
+      aktif: n('aktif'),
+      deactivated: n('deactivated'),
+      deactivation_rate: share(n('deactivated'), n('rows')),
+      deceased: n('deceased'),
+      duplicate: n('duplicate'),
+      moved: n('moved'),
+      corrections: n('corrections'),
+      reviews: n('reviews'),
+    };
+  });
 }
 
 /** Cleanup statistics for analysts: how many rows were removed, why, where, and from which programs. */
-export async function buildSummary(db: Db, referenceDate: string): Promise<Summary> {
+export async function buildSummary(
+  db: Db,
+  referenceDate: string,
+  inputs: InputReport[],
+  config: Config,
+): Promise<Summary> {
   const n = (sql: string) => db.count(sql);
+  const [dtksInput, dukcapilInput] = inputs as [InputReport, InputReport];
+  const loaded = await n('SELECT count(*) FROM dtks');
+  const nonaktif = await n('SELECT count(*) FROM deactivations');
   const programs: Summary['programs'] = {};
   for (const p of ['pkh', 'bpnt', 'pbi']) {
     const row = await db.one<{ members: number; deactivated: number }>(`
@@ -57,32 +196,65 @@ export async function buildSummary(db: Db, referenceDate: string): Promise<Summa
       FROM dtks d JOIN raw_dtks r ON r._baris = d._baris LEFT JOIN deactivations x ON x.id_dtks = d.id_dtks`);
     programs[p.toUpperCase()] = { members: row?.members ?? 0, deactivated: row?.deactivated ?? 0 };
   }
-  const byKab = await db.all<Summary['by_kabupaten'][number]>(`
-    SELECT d.kode_kabupaten, k.nama, count(*) AS rows,
-      count(x.id_dtks) AS deactivated,
-      count(*) FILTER (WHERE x.reason = 'DECEASED') AS deceased,
-      count(*) FILTER (WHERE x.reason = 'DUPLICATE') AS duplicate,
-      count(*) FILTER (WHERE x.reason = 'MOVED') AS moved,
-      coalesce(sum((SELECT count(*) FROM corrections c WHERE c.id_dtks = d.id_dtks)), 0)::BIGINT AS corrections,
-      coalesce(sum((SELECT count(*) FROM reviews v WHERE v.id_dtks = d.id_dtks)), 0)::BIGINT AS reviews
-    FROM dtks d LEFT JOIN deactivations x USING (id_dtks) LEFT JOIN ref_kabupaten k ON k.kode = d.kode_kabupaten
-    GROUP BY d.kode_kabupaten, k.nama ORDER BY d.kode_kabupaten NULLS LAST`);
-  return {
+  // BPNT is paid to the family: it stops only when the whole household goes.
+  const bpntHouseholds = await n(`
+    SELECT count(DISTINCT x.id_keluarga) FROM deactivations x JOIN dtks d USING (id_dtks)
+    JOIN raw_dtks r ON r._baris = d._baris
+    WHERE x.scope = 'HOUSEHOLD' AND padan_flag(r.bpnt)`);
+  const aidRow = (unit: 'anggota' | 'keluarga', units: number, amount: number) => ({
+    unit,
+    units,
+    amount_per_unit: amount,
+    monthly: units * amount,
+  });
+  const byProgram = {
+    BPNT: aidRow('keluarga', bpntHouseholds, config.aid.bpntPerHouseholdMonthly),
+    PBI: aidRow('anggota', programs.PBI?.deactivated ?? 0, config.aid.pbiPerMemberMonthly),
+    PKH: aidRow('anggota', programs.PKH?.deactivated ?? 0, config.aid.pkhPerMemberMonthly),
+  };
+  const nik = await db.one<Record<string, number>>(`
+    SELECT count(*) FILTER (WHERE d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik)
+                              AND d.id_dtks NOT IN (SELECT id_dtks FROM findings WHERE rule = 'nik.structure')) AS valid,
+      count(*) FILTER (WHERE m.metode = 'TEPAT') AS padan_before,
+      count(*) FILTER (WHERE d.nik_bentuk = 'KOSONG') AS missing,
+      count(*) FILTER (WHERE m.status = 'PADAN') AS padan_after
+    FROM dtks d LEFT JOIN matches m USING (id_dtks)`);
+  const corrected = await n("SELECT count(DISTINCT id_dtks) FROM corrections WHERE field = 'nik'");
+  // Rows an operator gave a NIK count as resolved: their NIK is what the person's KTP says.
+  const padanAfter = await n(`
+    SELECT count(*) FROM dtks d LEFT JOIN matches m USING (id_dtks)
+    WHERE m.status = 'PADAN' OR d.id_dtks IN (SELECT id_dtks FROM corrections WHERE field = 'nik' AND rule = 'review.decision')`);
+  const missing = nik?.missing ?? 0;
+  const valid = nik?.valid ?? 0;
+  const provinsi = await byRegion(db, 'kode_provinsi', 'ref_provinsi', null);
+  // A region's parent is its code's prefix (33.28 is in 33).
+  const kabupaten = await byRegion(db, 'kode_kabupaten', 'ref_kabupaten', 2);
+  const kecamatan = await byRegion(db, 'kode_kecamatan', 'ref_kecamatan', 5);
+  const withoutParent = ({ induk: _, ...rest }: (typeof provinsi)[number]) => rest;
+  const summary: Summary = {
     reference_date: referenceDate,
     rows: {
-      dtks_loaded: await n('SELECT count(*) FROM dtks'),
-      dtks_aktif: await n(
-        'SELECT count(*) FROM dtks WHERE id_dtks NOT IN (SELECT id_dtks FROM deactivations)',
-      ),
-      dtks_nonaktif: await n('SELECT count(*) FROM deactivations'),
+      dtks_read: dtksInput.rowsRead,
+      dtks_loaded: loaded,
+      dtks_rejected: dtksInput.rowsRejected,
+      dtks_aktif: loaded - nonaktif,
+      dtks_nonaktif: nonaktif,
+      dukcapil_read: dukcapilInput.rowsRead,
       dukcapil_loaded: await n('SELECT count(*) FROM dukcapil'),
+      dukcapil_rejected: dukcapilInput.rowsRejected,
       rejected: await n('SELECT count(*) FROM rejected'),
     },
+    active: { before: loaded, after: loaded - nonaktif, rate_after: share(loaded - nonaktif, loaded) },
     deactivations: {
-      total: await n('SELECT count(*) FROM deactivations'),
+      total: nonaktif,
+      rate: share(nonaktif, loaded),
       by_reason: await countsBy(db, 'SELECT reason AS k, count(*) AS n FROM deactivations GROUP BY 1'),
       by_scope: await countsBy(db, 'SELECT scope AS k, count(*) AS n FROM deactivations GROUP BY 1'),
       households: await n("SELECT count(DISTINCT id_keluarga) FROM deactivations WHERE scope = 'HOUSEHOLD'"),
+    },
+    nik: {
+      before: { valid, padan: nik?.padan_before ?? 0, invalid: loaded - valid - missing, missing },
+      after: { padan: padanAfter, corrected, unresolved: loaded - padanAfter },
     },
     corrections: {
       total: await n('SELECT count(*) FROM corrections'),
@@ -110,8 +282,24 @@ export async function buildSummary(db: Db, referenceDate: string): Promise<Summa
          count(*) AS n FROM dtks d LEFT JOIN matches m USING (id_dtks) GROUP BY 1`,
     ),
     programs,
-    by_kabupaten: byKab,
+    aid: {
+      currency: 'IDR',
+      monthly_total: Object.values(byProgram).reduce((a, p) => a + p.monthly, 0),
+      by_program: byProgram,
+    },
+    regions_unresolved: await db.all<Summary['regions_unresolved'][number]>(`
+      SELECT r.provinsi, r.kabupaten, r.kecamatan, r.desa, count(*) AS rows
+      FROM dtks d JOIN raw_dtks r ON r._baris = d._baris
+      WHERE d.wilayah_status <> 'RESOLVED'
+      GROUP BY ALL ORDER BY rows DESC, r.provinsi NULLS LAST, r.kabupaten NULLS LAST, r.kecamatan NULLS LAST, r.desa NULLS LAST
+      LIMIT 100`),
+    region_outliers: [],
+    by_provinsi: provinsi.map(withoutParent),
+    by_kabupaten: kabupaten.map(({ induk, ...rest }) => ({ ...rest, kode_provinsi: induk })),
+    by_kecamatan: kecamatan.map(({ induk, ...rest }) => ({ ...rest, kode_kabupaten: induk })),
   };
+  // The schema is the contract: a summary that does not fit it is a bug, not a file to publish.
+  return SummarySchema.parse(summary);
 }
 
 /** `summary.json`: the cleanup statistics, built before the write stage (the plan returns them too). */

@@ -52,7 +52,11 @@ function keysSql(table: string, alias: 'l' | 'r', id: string, expr: string, list
  * bitmask of the rules that produced it. Keys shared by more right rows than a rule's cap are dropped
  * (and listed in `<prefix>_dropped_blocks`), which bounds the candidates per left row by the sum of caps.
  */
-export async function buildCandidates(db: Db, s: ResolvedSettings): Promise<BlockingReport> {
+export async function buildCandidates(
+  db: Db,
+  s: ResolvedSettings,
+  onRule?: (rule: string, index: number) => void,
+): Promise<BlockingReport> {
   const dropped = tableName(s.prefix, 'dropped_blocks');
   const candidates = tableName(s.prefix, 'candidates');
   await db.exec(
@@ -60,6 +64,7 @@ export async function buildCandidates(db: Db, s: ResolvedSettings): Promise<Bloc
   );
   const perRule: string[] = [];
   for (const [i, rule] of s.blocking.entries()) {
+    onRule?.(rule.name, i);
     const lList = await isListKey(db, rule.leftKey, s.left.table, 'l');
     const rList = await isListKey(db, rule.rightKey, s.right.table, 'r');
     // Keys are joined as values, not as hash(key): DuckDB's string hash collides on near-identical keys

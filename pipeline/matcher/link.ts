@@ -12,19 +12,28 @@ import { gammaSelect, priorWeight, scoreSelect, sqlDouble, tableName, tfPlan, tf
  * term-frequency tables → scores. Everything proportional to the data runs in SQL; JavaScript only holds
  * the aggregated patterns and the parameters, so memory is bounded by DuckDB's memory limit.
  */
-export async function link(db: Db, settings: LinkSettings): Promise<LinkResult> {
+export async function link(
+  db: Db,
+  settings: LinkSettings,
+  progress?: (step: string, done: number, total: number) => void,
+): Promise<LinkResult> {
   const s = resolveSettings(settings);
   const warnings: string[] = [];
   const clock = timer();
   if (s.checkIds) await checkIds(db, s);
+  // Blocking is one step per rule, then five for the rest of the model.
+  const total = s.blocking.length + 5;
+  const step = (name: string, done: number) => progress?.(name, done, total);
 
-  const blocking = await buildCandidates(db, s);
+  const blocking = await buildCandidates(db, s, (rule, i) => step(`blocking rule ${rule}`, i));
+  step('term frequencies', s.blocking.length);
   const tBlocking = clock.lap();
 
   const { specs } = tfPlan(s);
   for (const spec of specs) await db.exec(tfTableSql(s, spec));
   const tTf = clock.lap();
 
+  step('comparisons of every candidate pair', s.blocking.length + 1);
   const gamma = tableName(s.prefix, 'gamma');
   await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(s, tableName(s.prefix, 'candidates'))}`);
   await aggregatePatterns(db, s);
@@ -40,6 +49,7 @@ export async function link(db: Db, settings: LinkSettings): Promise<LinkResult> 
       ...(s.prior === undefined ? {} : { prior: s.prior, priorSource: 'fixed' as const }),
     };
   } else {
+    step('training (u from random pairs, m by EM)', s.blocking.length + 2);
     const u = await estimateU(db, s, warnings);
     tU = clock.lap();
     const m = await estimateM(db, s, u.u, warnings);
@@ -59,6 +69,7 @@ export async function link(db: Db, settings: LinkSettings): Promise<LinkResult> 
   }
   await writeModel(db, s, model, blocking.candidates, blocking.leftRows, blocking.rightRows);
 
+  step('scoring', s.blocking.length + 4);
   const scores = tableName(s.prefix, 'scores');
   const keep = s.minMatchWeight === undefined ? '' : `WHERE match_weight >= ${sqlDouble(s.minMatchWeight)}`;
   // Ordered so that the table (and anything written from it) is identical from run to run.
