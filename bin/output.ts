@@ -2,15 +2,6 @@ import { relative } from 'node:path';
 import type { WorkbookOutcome } from '../pipeline/review.js';
 import type { RunResult } from '../pipeline/run.js';
 
-/** A progress line per stage on a terminal; nothing when stderr is a pipe or file (the JSON log is there). */
-export function stageProgress(stream: NodeJS.WriteStream) {
-  if (!stream.isTTY) return undefined;
-  return (stage: string, state: 'start' | 'done', seconds?: number) => {
-    if (state === 'start') stream.write(`  … ${stage}\r`);
-    else stream.write(`  ✓ ${stage.padEnd(10)} ${seconds?.toFixed(1)} s\n`);
-  };
-}
-
 /** What a person sees after `padan run`: where the outputs are and what the run decided. */
 export function formatRunSummary(result: RunResult): string {
   const s = result.summary;

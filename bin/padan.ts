@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { evaluate, formatEvaluation } from '../fixtures/evaluate.js';
 import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig, loadConfig } from '../pipeline/config.js';
+import { diffRuns, formatDiff } from '../pipeline/diff.js';
 import { ExitCode, InputError, PadanError } from '../pipeline/errors.js';
 import { explainRow } from '../pipeline/explain.js';
 import { createLogger } from '../pipeline/logger.js';
@@ -11,12 +12,19 @@ import { run } from '../pipeline/run.js';
 import type { RunFolder } from '../pipeline/run-folder.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
 import { CATALOGUE } from '../rules/catalogue.js';
-import { formatReviewOutcomes, formatRunSummary, stageProgress } from './output.js';
+import { formatReviewOutcomes, formatRunSummary } from './output.js';
+import { TerminalProgress } from './progress.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+function logLevel(value: string): string {
+  if (!LOG_LEVELS.includes(value)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
+  return value;
 }
 
 function memorySize(value: string): string {
@@ -36,7 +44,7 @@ const program = new Command()
 program
   .command('run')
   .description('Load a DTKS export and a Dukcapil extract, reconcile them and write the decision files')
-  .requiredOption('--dtks <file>', 'DTKS export (SIKS-NG layout), CSV or Parquet')
+  .requiredOption('--dtks <file>', 'DTKS export (SIKS-NG layout), CSV, Parquet or XLSX')
   .requiredOption('--dukcapil <file>', 'Dukcapil extract, CSV or Parquet')
   .requiredOption('--out <dir>', 'output folder (padan writes only there)')
   .option('--config <file>', 'JSON config with policies and thresholds (see `padan config`)')
@@ -51,30 +59,49 @@ program
   .option('--plan', 'plan only: compute findings and decisions into the database, write no file')
   .option('--force', 'write into an output folder that holds files padan did not write (they are kept)')
   .option('--decisions <file>', 'the decisions store written by `padan apply-review`: honour its decisions')
+  .option('--quiet', 'no progress display and only warnings and errors in the log')
+  .option(
+    '--log-level <level>',
+    'log level: fatal, error, warn, info, debug (default: info, or PADAN_LOG_LEVEL)',
+    logLevel,
+  )
   .action(async (opts) => {
     const config = await loadConfig(opts.config);
-    const logger = createLogger();
-    const stop = stopOnSignals(logger);
-    const result = await run({
-      dtks: opts.dtks,
-      dukcapil: opts.dukcapil,
-      out: opts.out,
-      config,
-      configPath: opts.config,
-      db: opts.db,
-      threads: opts.threads,
-      memoryLimit: opts.memoryLimit,
-      tempDir: opts.tempDir,
-      regions: opts.regions,
-      planOnly: opts.plan === true,
-      force: opts.force === true,
-      decisions: opts.decisions,
-      logger,
-      signal: stop.signal,
-      onFolder: stop.watch,
-      onStage: stageProgress(process.stderr),
-    }).finally(stop.release);
-    process.stdout.write(formatRunSummary(result));
+    const display = TerminalProgress.forTerminal(process.stderr, opts.quiet === true);
+    let stop: ReturnType<typeof stopOnSignals> | undefined;
+    try {
+      const logger = createLogger({
+        level: opts.logLevel ?? (opts.quiet ? 'warn' : undefined),
+        ...(display ? { sink: display.sink } : {}),
+      });
+      stop = stopOnSignals(logger);
+      const result = await run({
+        dtks: opts.dtks,
+        dukcapil: opts.dukcapil,
+        out: opts.out,
+        config,
+        configPath: opts.config,
+        db: opts.db,
+        threads: opts.threads,
+        memoryLimit: opts.memoryLimit,
+        tempDir: opts.tempDir,
+        regions: opts.regions,
+        planOnly: opts.plan === true,
+        force: opts.force === true,
+        decisions: opts.decisions,
+        commandLine: process.argv.slice(1),
+        logger,
+        signal: stop.signal,
+        onFolder: stop.watch,
+        ...(display ? { onStage: display.onStage, onProgress: display.onProgress } : {}),
+      });
+      display?.stop();
+      process.stdout.write(formatRunSummary(result));
+    } finally {
+      // The display's redraw timer would keep the process alive after an error.
+      display?.stop();
+      stop?.release();
+    }
   });
 
 program
@@ -98,6 +125,18 @@ program
         `${rejected} workbook${rejected > 1 ? 's' : ''} rejected whole (one line per problem above); nothing of ${rejected > 1 ? 'them' : 'it'} was stored, the others were`,
       );
     }
+  });
+
+program
+  .command('diff')
+  .description(
+    'Compare two complete runs (SPEC §6): new, resolved and persisting findings, members active again',
+  )
+  .argument('<previous>', "last month's run folder")
+  .argument('<current>', "this month's run folder")
+  .option('--out <dir>', 'where diff.csv and diff.json go (default: the current run folder)')
+  .action(async (previous: string, current: string, opts) => {
+    process.stdout.write(formatDiff(await diffRuns({ previous, current, out: opts.out })));
   });
 
 program
