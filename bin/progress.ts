@@ -14,6 +14,9 @@ export class TerminalProgress {
   private readonly stage: cliProgress.SingleBar;
   private readonly step: cliProgress.SingleBar;
   private stopped = false;
+  /** When the step on the second bar began (Date.now()). */
+  private stepStarted = Date.now();
+  private stepName = '';
 
   private constructor(stream: NodeJS.WriteStream, color: boolean) {
     this.bars = new cliProgress.MultiBar(
@@ -30,7 +33,11 @@ export class TerminalProgress {
             params.eta > 0 && Number.isFinite(params.eta) && params.value > 0
               ? ` · ETA ${formatSeconds(params.eta)}`
               : '';
-          const line = `${payload.label.padEnd(12)} ${bar} ${params.value}/${params.total} ${payload.detail}${eta}`;
+          // A step that is one long DuckDB statement (scoring every candidate pair) moves no count
+          // for minutes: its own running time says it is working.
+          const running = (Date.now() - this.stepStarted) / 1000;
+          const elapsed = payload.label !== 'padan run' && running >= 2 ? ` · ${formatSeconds(running)}` : '';
+          const line = `${payload.label.padEnd(12)} ${bar} ${params.value}/${params.total} ${payload.detail}${elapsed}${eta}`;
           return color ? `\u001b[36m${line}\u001b[0m` : line;
         },
       },
@@ -62,14 +69,22 @@ export class TerminalProgress {
         detail: `stage ${index + 1} of ${STAGES.length}: ${name}`,
       });
       this.step.setTotal(1);
+      this.startStep(`${name}:`);
       this.step.update(0, { label: name, detail: '' });
     } else this.stage.update(index + 1, { label: 'padan run', detail: `${name} done` });
   };
 
   onProgress = (event: ProgressEvent) => {
     if (event.total > 0 && this.step.getTotal() !== event.total) this.step.setTotal(event.total);
+    this.startStep(`${event.stage}:${event.step}`);
     this.step.update(event.done, { label: event.stage, detail: event.step });
   };
+
+  private startStep(name: string): void {
+    if (name === this.stepName) return;
+    this.stepName = name;
+    this.stepStarted = Date.now();
+  }
 
   stop(): void {
     if (this.stopped) return;
