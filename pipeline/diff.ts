@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { OutputDir } from '../reports/report.js';
 import { Db, sqlString } from './db.js';
 import { UsageError } from './errors.js';
 
@@ -84,13 +85,9 @@ export async function diffRuns(options: {
         WHERE s1.status = 'NONAKTIF' AND coalesce(s0.status, 'AKTIF') = 'AKTIF'
       )
       ORDER BY change, id_dtks, rule, reason_before NULLS FIRST, reason_after NULLS FIRST;`);
-    await mkdir(outDir, { recursive: true });
-    const csvPath = join(outDir, 'diff.csv');
-    const tmp = join(outDir, '.diff.csv.tmp');
-    await db.exec(
-      `COPY (SELECT ${DIFF_COLUMNS.join(', ')} FROM diff) TO ${sqlString(tmp)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"')`,
-    );
-    await rename(tmp, csvPath);
+    // Through temporary names, as every output: a reader never sees half a file.
+    const out = new OutputDir(outDir);
+    await out.copy(db, 'diff.csv', `SELECT ${DIFF_COLUMNS.join(', ')} FROM diff`, 'csv');
     const counts = Object.fromEntries(CHANGES.map((c) => [c, 0])) as Record<string, number>;
     for (const r of await db.all<{ change: string; n: number }>(
       'SELECT change, count(*) AS n FROM diff GROUP BY 1',
@@ -123,8 +120,7 @@ export async function diffRuns(options: {
       by_provinsi: await byRegion(2),
       by_kabupaten: await byRegion(5),
     };
-    await writeFile(join(outDir, '.diff.json.tmp'), `${JSON.stringify(json, null, 2)}\n`);
-    await rename(join(outDir, '.diff.json.tmp'), join(outDir, 'diff.json'));
+    await out.writeText('diff.json', `${JSON.stringify(json, null, 2)}\n`);
     return { previous, current, outDir, counts, byReason };
   } finally {
     db.close();

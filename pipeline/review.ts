@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadRegionReference } from '../connectors/regions.js';
+import { sha256File } from '../connectors/scan.js';
 import { cellText, readXlsx, type XlsxCell } from '../connectors/xlsx.js';
 import { KEPUTUSAN, KOLOM } from '../reports/labels.js';
 import { DECISION_COLUMNS, rowCheck, SHEETS, type SheetName, WORKBOOK_FORMAT } from '../reports/workbooks.js';
@@ -104,12 +103,6 @@ async function workbookPaths(from: string[]): Promise<string[]> {
   };
   for (const p of from) await walk(p);
   return [...new Set(found)];
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -422,7 +415,7 @@ export async function applyReview(options: {
     const outcomes: WorkbookOutcome[] = [];
     await db.exec('CREATE OR REPLACE TABLE _new AS SELECT * FROM review_decisions LIMIT 0');
     for (const path of paths) {
-      const sha256 = await sha256File(path);
+      const { sha256 } = await sha256File(path);
       const name = basename(path);
       if (known.has(sha256)) {
         outcomes.push({ workbook: name, sha256, status: 'already stored', decisions: {}, problems: [] });

@@ -1,4 +1,4 @@
-import type { Report } from './report.js';
+import { tableReport } from './report.js';
 
 /** Column order of `corrections.csv`, exactly as SPEC §3. */
 export const CORRECTIONS_COLUMNS = [
@@ -23,15 +23,8 @@ export const CORRECTABLE_FIELDS = [
 ] as const;
 
 /** `corrections.csv` (SPEC §3): one row per corrected field, in input order. */
-export const corrections: Report = {
+export const corrections = tableReport({
   name: 'corrections.csv',
   audience: 'Pusdatin',
-  async write({ db, out }) {
-    await out.copy(
-      db,
-      'corrections.csv',
-      `SELECT ${CORRECTIONS_COLUMNS.join(', ')} FROM corrections ORDER BY _baris, field, rule`,
-      'csv',
-    );
-  },
-};
+  query: `SELECT ${CORRECTIONS_COLUMNS.join(', ')} FROM corrections ORDER BY _baris, field, rule`,
+});

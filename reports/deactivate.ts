@@ -1,4 +1,4 @@
-import type { Report } from './report.js';
+import { tableReport } from './report.js';
 
 /** Column order of `deactivate.csv`, exactly as SPEC §3. */
 export const DEACTIVATE_COLUMNS = [
@@ -16,15 +16,8 @@ export const DEACTIVATE_COLUMNS = [
 ] as const;
 
 /** `deactivate.csv` (SPEC §3): one row per DTKS row to deactivate, in input order. */
-export const deactivate: Report = {
+export const deactivate = tableReport({
   name: 'deactivate.csv',
   audience: 'Pusdatin',
-  async write({ db, out }) {
-    await out.copy(
-      db,
-      'deactivate.csv',
-      `SELECT ${DEACTIVATE_COLUMNS.join(', ')} FROM deactivations ORDER BY _baris`,
-      'csv',
-    );
-  },
-};
+  query: `SELECT ${DEACTIVATE_COLUMNS.join(', ')} FROM deactivations ORDER BY _baris`,
+});

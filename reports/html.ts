@@ -181,7 +181,6 @@ svg text { font-size: 13px; fill: #1b2733; font-family: inherit; }
 svg .value { font-weight: bold; }
 .kosong { color: #52616f; font-style: italic; }
 .catatan { color: #52616f; font-size: 12px; }
-.tabel-gulir { max-height: none; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { padding: 0; max-width: none; font-size: 10.5pt; }

@@ -1,10 +1,10 @@
-import { stat } from 'node:fs/promises';
+import { sha256File } from '../connectors/scan.js';
 import type { InputReport } from '../pipeline/ingest.js';
 import { NAME_KEY_VERSION } from '../pipeline/names.js';
 import { PARSE_VERSION } from '../pipeline/parse.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
 import { CATALOGUE } from '../rules/catalogue.js';
-import { type OutputDir, type Report, type ReportContext, sha256Of } from './report.js';
+import type { OutputDir, Report, ReportContext } from './report.js';
 
 /**
  * `manifest.json`, written last: its presence means the run is complete. It records the inputs
@@ -21,8 +21,8 @@ export const manifest: Report = {
     const accounting = await checkAccounting(ctx);
     const files: Record<string, { bytes: number; sha256: string; rows?: number }> = {};
     for (const [name, info] of [...out.written.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const path = out.path(name);
-      files[name] = { bytes: (await stat(path)).size, sha256: await sha256Of(path), ...info };
+      const { bytes, sha256 } = await sha256File(out.path(name));
+      files[name] = { bytes, sha256, ...info };
     }
     await db.exec('CHECKPOINT');
     const trace = run.details.trace as { finished_at: string | null } | undefined;

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../pipeline/config.js';
@@ -19,6 +17,22 @@ export interface Report {
   /** Who opens it (SPEC §2). */
   audience: 'engineers' | 'Pusdatin' | 'dinas sosial' | 'analysts';
   write(ctx: ReportContext): Promise<void>;
+}
+
+/**
+ * An output that is one query's rows copied to a file, CSV or Parquet as its name says: most of
+ * SPEC §2's files are one of these, and only their name, audience and query differ.
+ */
+export function tableReport(spec: { name: string; audience: Report['audience']; query: string }): Report {
+  const format = spec.name.endsWith('.parquet') ? 'parquet' : spec.name.endsWith('.csv') ? 'csv' : null;
+  if (!format) throw new Error(`${spec.name}: a table report writes .csv or .parquet`);
+  return {
+    name: spec.name,
+    audience: spec.audience,
+    async write({ db, out }) {
+      await out.copy(db, spec.name, spec.query, format);
+    },
+  };
 }
 
 /** What a report may read: the database, the run's facts, and the folder it writes to. */
@@ -95,10 +109,4 @@ export class OutputDir {
   async recorded(name: string, file: WrittenFile = {}): Promise<void> {
     this.written.set(name, file);
   }
-}
-
-export async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

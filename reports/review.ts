@@ -1,4 +1,4 @@
-import type { Report } from './report.js';
+import { tableReport } from './report.js';
 
 /** Column order of `review.csv`, exactly as SPEC §3. */
 export const REVIEW_COLUMNS = [
@@ -12,15 +12,8 @@ export const REVIEW_COLUMNS = [
 ] as const;
 
 /** `review.csv` (SPEC §3): findings a person must verify, with a suggested action, in input order. */
-export const review: Report = {
+export const review = tableReport({
   name: 'review.csv',
   audience: 'dinas sosial',
-  async write({ db, out }) {
-    await out.copy(
-      db,
-      'review.csv',
-      `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, reason, rule, evidence`,
-      'csv',
-    );
-  },
-};
+  query: `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, reason, rule, evidence`,
+});

@@ -188,13 +188,22 @@ export async function buildSummary(
   const [dtksInput, dukcapilInput] = inputs as [InputReport, InputReport];
   const loaded = await n('SELECT count(*) FROM dtks');
   const nonaktif = await n('SELECT count(*) FROM deactivations');
+  // The three program flags in one pass over the rows.
+  const flags = ['pkh', 'bpnt', 'pbi'];
+  const flagCounts = await db.one<Record<string, number>>(`
+    SELECT ${flags
+      .map(
+        (p) => `count(*) FILTER (WHERE padan_flag(r.${p})) AS ${p}_members,
+        count(*) FILTER (WHERE padan_flag(r.${p}) AND x.id_dtks IS NOT NULL) AS ${p}_deactivated`,
+      )
+      .join(',\n      ')}
+    FROM dtks d JOIN raw_dtks r ON r._baris = d._baris LEFT JOIN deactivations x ON x.id_dtks = d.id_dtks`);
   const programs: Summary['programs'] = {};
-  for (const p of ['pkh', 'bpnt', 'pbi']) {
-    const row = await db.one<{ members: number; deactivated: number }>(`
-      SELECT count(*) FILTER (WHERE padan_flag(r.${p})) AS members,
-        count(*) FILTER (WHERE padan_flag(r.${p}) AND x.id_dtks IS NOT NULL) AS deactivated
-      FROM dtks d JOIN raw_dtks r ON r._baris = d._baris LEFT JOIN deactivations x ON x.id_dtks = d.id_dtks`);
-    programs[p.toUpperCase()] = { members: row?.members ?? 0, deactivated: row?.deactivated ?? 0 };
+  for (const p of flags) {
+    programs[p.toUpperCase()] = {
+      members: flagCounts?.[`${p}_members`] ?? 0,
+      deactivated: flagCounts?.[`${p}_deactivated`] ?? 0,
+    };
   }
   // BPNT is paid to the family: it stops only when the whole household goes.
   const bpntHouseholds = await n(`
