@@ -544,6 +544,9 @@ describe('resolveRegions: KODE WILAYAH', () => {
       ['JAWA TENGAH', 'KAB. TEGAL', 'ADIWERNA', 'LEMAHDUWUR', '3328112013'],
       ['JAWA TENGAH', 'KAB. TEGAL', 'ADIWERNA', 'LEMAHDUWUR', ' 33 28 11 2013 '],
       ['JAWA TENGAH', 'KAB. TEGAL', 'ADIWERNA', 'LEMAHDUWUR', '3328112013.0'],
+      // The forms the parse macro accepts: parts run together, a dropped leading zero.
+      ['JAWA TENGAH', 'KAB. TEGAL', 'ADIWERNA', 'LEMAHDUWUR', '3328.11.2013'],
+      ['JAWA TENGAH', 'KAB. TEGAL', 'MARGASARI', 'KALIGAYAM', '33.28.1.2002'],
       // Placeholders count as no code.
       ['JAWA TENGAH', 'KAB. TEGAL', 'ADIWERNA', 'LEMAHDUWUR', '0000000000'],
       ['JAWA TENGAH', 'KAB. TEGAL', 'ADIWERNA', 'LEMAHDUWUR', '-'],
@@ -553,6 +556,8 @@ describe('resolveRegions: KODE WILAYAH', () => {
       ['RESOLVED', 'NAMA_KODE', LEMAHDUWUR, null],
       ['RESOLVED', 'NAMA_KODE', LEMAHDUWUR, null],
       ['RESOLVED', 'NAMA_KODE', LEMAHDUWUR, null],
+      ['RESOLVED', 'NAMA_KODE', LEMAHDUWUR, null],
+      ['RESOLVED', 'NAMA_KODE', '33.28.01.2002', null],
       ['RESOLVED', 'NAMA', LEMAHDUWUR, null],
       ['RESOLVED', 'NAMA', LEMAHDUWUR, null],
     ]);

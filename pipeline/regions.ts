@@ -1,5 +1,6 @@
 import { defineRegionMacros } from '../connectors/regions.js';
 import { type Db, sqlIdent, sqlString } from './db.js';
+import { installParseMacros } from './parse.js';
 
 export interface ResolveRegionsOptions {
   /** Table with text columns id_dtks, provinsi, kabupaten, kecamatan, desa, kode_wilayah. */
@@ -109,6 +110,7 @@ export async function resolveRegions(db: Db, options: ResolveRegionsOptions): Pr
     throw new Error(`resolveRegions: table ${options.source} lacks column(s) ${missing.join(', ')}`);
   }
 
+  await installParseMacros(db);
   await defineRegionMacros(db);
   await db.exec(HELPER_MACROS);
   await buildTuples(db, source);
@@ -180,7 +182,6 @@ async function buildTuples(db: Db, source: string): Promise<void> {
     ),
     k AS (
       SELECT *,
-        regexp_replace(coalesce(kode_wilayah, ''), '\\s+', '', 'g') AS kode_rapat,
         -- Placeholders count as no code: '', '0', '0000000000', '-'.
         regexp_replace(coalesce(kode_wilayah, ''), '[\\s.\\-/0]', '', 'g') <> '' AS kode_ada,
         ${texts}
@@ -188,17 +189,14 @@ async function buildTuples(db: Db, source: string): Promise<void> {
     ),
     n AS (
       SELECT *,
-        CASE WHEN NOT kode_ada THEN NULL
-          -- A float-typed export adds '.0' to an undotted code.
-          WHEN regexp_matches(kode_rapat, '^[0-9]{10}(\\.0+)?$') THEN padan_kode_titik(substr(kode_rapat, 1, 10))
-          WHEN regexp_matches(kode_rapat, '^[0-9]{2}[.\\-/][0-9]{2}[.\\-/][0-9]{2}[.\\-/][0-9]{4}$')
-            THEN padan_kode_titik(regexp_replace(kode_rapat, '[.\\-/]', '', 'g'))
-        END AS kode_norm,
+        -- The tested parse macro, so that every form it accepts ('3328.01.2002', '33.28.1.2002',
+        -- a float's '.0') resolves here too.
+        CASE WHEN kode_ada THEN padan_kode_wilayah(kode_wilayah) END AS kode_norm,
         ${keys}
       FROM k
     )
     SELECT row_number() OVER (ORDER BY n.provinsi, n.kabupaten, n.kecamatan, n.desa, n.kode_wilayah) AS tid,
-      n.* EXCLUDE (kode_rapat, kode_ada),
+      n.* EXCLUDE (kode_ada),
       CASE WHEN NOT n.kode_ada THEN 'KOSONG'
         WHEN n.kode_norm IS NULL THEN 'RUSAK'
         WHEN rd.kode IS NOT NULL THEN 'SAH'
