@@ -41,10 +41,23 @@ describe('padan CLI', () => {
     expect(() => parseConfig(JSON.parse(r.stdout))).not.toThrow();
   });
 
-  it('lists the rules', () => {
+  it('lists the rules as text, Markdown and JSON, and describes the config keys', () => {
     const r = padan('rules');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^nik\.structure\s+NIK_INVALID\s+review/m);
+    expect(r.stdout).toMatch(/^nik\.structure\s+NIK_INVALID,NIK_MISSING\s+review/m);
+    expect(padan('rules', '--format', 'md').stdout).toMatch(/^## household\.structure$/m);
+    const json = JSON.parse(padan('rules', '--format', 'json').stdout) as { id: string; reads: string[] }[];
+    expect(json.find((x) => x.id === 'nik.not_found')?.reads).toEqual(['nik.structure']);
+    expect(padan('rules', '--format', 'xml').code).toBe(2);
+    expect(padan('config', '--describe').stdout).toMatch(/^household\.minMotherAge = 12\n {4}\S/m);
+  });
+
+  it('refuses a misspelt rule id in rules.disabled (exit 2)', async () => {
+    const bad = join(dir, 'disabled.json');
+    await writeFile(bad, JSON.stringify({ rules: { disabled: ['life.moove'] } }));
+    const r = padan('run', '--dtks', 'a', '--dukcapil', 'b', '--out', join(dir, 'o'), '--config', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rules.disabled: life.moove is not a rule id');
   });
 
   it('exits 2 on a usage error and on an invalid config', async () => {

@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { evaluate, formatEvaluation } from '../fixtures/evaluate.js';
 import { generate } from '../fixtures/generator/index.js';
-import { defaultConfig, loadConfig } from '../pipeline/config.js';
+import { defaultConfig, describeConfig, loadConfig } from '../pipeline/config.js';
 import { diffRuns, formatDiff } from '../pipeline/diff.js';
 import { ExitCode, InputError, PadanError } from '../pipeline/errors.js';
 import { explainRow } from '../pipeline/explain.js';
@@ -11,7 +11,7 @@ import { applyReview, formatProblem } from '../pipeline/review.js';
 import { run } from '../pipeline/run.js';
 import type { RunFolder } from '../pipeline/run-folder.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
-import { CATALOGUE } from '../rules/catalogue.js';
+import { type CatalogueFormat, formatCatalogue } from '../rules/describe.js';
 import { formatReviewOutcomes, formatRunSummary } from './output.js';
 import { TerminalProgress } from './progress.js';
 
@@ -19,6 +19,12 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+function catalogueFormat(value: string): CatalogueFormat {
+  if (value !== 'text' && value !== 'md' && value !== 'json')
+    throw new InvalidArgumentError('expected text, md or json');
+  return value;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -193,20 +199,26 @@ program
 
 program
   .command('config')
-  .description('Print the default config (JSON); save it, edit it and pass it with --config')
-  .action(() => {
-    process.stdout.write(`${JSON.stringify(defaultConfig(), null, 2)}\n`);
+  .description(
+    'Print the default config (JSON); save it, edit it and pass it with --config. --describe lists every key with its default and what it does',
+  )
+  .option('--describe', 'list the keys, their defaults and descriptions instead of the JSON')
+  .action((opts: { describe?: boolean }) => {
+    if (!opts.describe) {
+      process.stdout.write(`${JSON.stringify(defaultConfig(), null, 2)}\n`);
+      return;
+    }
+    for (const k of describeConfig()) {
+      process.stdout.write(`${k.key} = ${JSON.stringify(k.default)}\n    ${k.description}\n`);
+    }
   });
 
 program
   .command('rules')
-  .description('List the detection rules: id, reason code, action, description')
-  .action(() => {
-    for (const r of CATALOGUE) {
-      process.stdout.write(
-        `${r.id.padEnd(26)} ${String(r.reason ?? '-').padEnd(22)} ${r.action.padEnd(10)} ${r.description.en}\n`,
-      );
-    }
+  .description('List the detection rules: id, reason codes, action, description (text, md or json)')
+  .option('--format <format>', 'text, md (the page docs/rules.md) or json', catalogueFormat, 'text')
+  .action((opts: { format: CatalogueFormat }) => {
+    process.stdout.write(formatCatalogue(opts.format));
   });
 
 /**

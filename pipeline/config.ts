@@ -8,52 +8,92 @@ import { UsageError } from './errors.js';
  */
 export const ConfigSchema = z
   .object({
-    /**
-     * The date ages and NIK centuries are computed against; null means the run date. Set it to
-     * rerun an old month exactly as it ran (the date is in every manifest).
-     */
     referenceDate: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
       .refine(isCalendarDate, 'not a date of the calendar')
       .nullable()
-      .default(null),
+      .default(null)
+      .describe(
+        'The date ages and NIK centuries are computed against (YYYY-MM-DD); null means the run date. Set it to rerun an old month exactly as it ran (the date is in every manifest).',
+      ),
     ingest: z
       .object({
-        /**
-         * An input may reject at most this share of its records (or `maxRejectedFloor`, whichever
-         * is larger); more stops the run before anything is decided (exit 3): decisions from half a
-         * file are worse than a rerun.
-         */
-        maxRejectedShare: z.number().min(0).max(1).default(0.001),
-        /** Rejected records always allowed, so that one bad line does not stop a small file. */
-        maxRejectedFloor: z.number().int().min(0).default(10),
+        maxRejectedShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.001)
+          .describe(
+            'An input may reject at most this share of its records (or maxRejectedFloor, whichever is larger); more stops the run before anything is decided (exit 3): decisions from half a file are worse than a rerun.',
+          ),
+        maxRejectedFloor: z
+          .number()
+          .int()
+          .min(0)
+          .default(10)
+          .describe('Rejected records always allowed, so that one bad line does not stop a small file.'),
       })
       .strict()
       .default({ maxRejectedShare: 0.001, maxRejectedFloor: 10 }),
     identity: z
       .object({
-        /** Jaro–Winkler of normalised names at or above which names agree strongly. */
-        nameStrong: z.number().min(0).max(1).default(0.9),
-        /** At or above this, names agree weakly (typos, initials, dropped tokens). */
-        nameWeak: z.number().min(0).max(1).default(0.75),
+        nameStrong: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.9)
+          .describe('Jaro-Winkler of normalised names at or above which names agree strongly.'),
+        nameWeak: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.75)
+          .describe('At or above this, names agree weakly (typos, initials, dropped tokens).'),
       })
       .strict()
       .default({ nameStrong: 0.9, nameWeak: 0.75 }),
     matching: z
       .object({
-        /** Probabilistic matching recovers missing and wrong NIKs and finds people registered twice. */
-        enabled: z.boolean().default(true),
-        /** A best candidate at or above this probability is accepted (NIK_CORRECTED)... */
-        autoThreshold: z.number().min(0).max(1).default(0.99),
-        /** ...when its match weight leads the runner-up's by at least this many bits. */
-        minWeightMargin: z.number().min(0).default(5),
-        /** Below the auto threshold and at or above this, the candidate is reported (MATCH_UNCERTAIN), never applied. */
-        reviewThreshold: z.number().min(0).max(1).default(0.5),
-        /** Blocking keys shared by more Dukcapil records than this are dropped (and reported). */
-        maxBlockSize: z.number().int().min(1).default(100),
-        /** Random pairs drawn to estimate how often comparisons agree by chance. */
-        uSampleSize: z.number().int().min(1000).default(300_000),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Probabilistic matching: recovers missing and wrong NIKs and finds people registered twice.',
+          ),
+        autoThreshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.99)
+          .describe(
+            'A best candidate at or above this probability is accepted (NIK_CORRECTED, or DUPLICATE between two DTKS rows)...',
+          ),
+        minWeightMargin: z
+          .number()
+          .min(0)
+          .default(5)
+          .describe("...when its match weight leads the runner-up's by at least this many bits."),
+        reviewThreshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe(
+            'Below the auto threshold and at or above this, the candidate is reported (MATCH_UNCERTAIN), never applied.',
+          ),
+        maxBlockSize: z
+          .number()
+          .int()
+          .min(1)
+          .default(100)
+          .describe('Blocking keys shared by more records than this are dropped (and reported).'),
+        uSampleSize: z
+          .number()
+          .int()
+          .min(1000)
+          .default(300_000)
+          .describe('Random pairs drawn to estimate how often comparisons agree by chance.'),
       })
       .strict()
       .default({
@@ -66,62 +106,155 @@ export const ConfigSchema = z
       }),
     deactivate: z
       .object({
-        deceased: z.boolean().default(true),
-        duplicate: z.boolean().default(true),
-        moved: z.boolean().default(true),
+        deceased: z
+          .boolean()
+          .default(true)
+          .describe('Deactivate members Dukcapil records as dead (DECEASED).'),
+        duplicate: z
+          .boolean()
+          .default(true)
+          .describe('Deactivate the extra rows of a person registered more than once (DUPLICATE).'),
+        moved: z
+          .boolean()
+          .default(true)
+          .describe('Deactivate members whose Dukcapil domicile is another desa (MOVED).'),
       })
       .strict()
       .default({ deceased: true, duplicate: true, moved: true }),
     corrections: z
       .object({
-        /** Fields taken from Dukcapil when the identity is confirmed (FIELD_CORRECTED). */
         fields: z
           .array(z.enum(['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung']))
-          .default(['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung']),
+          .default(['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung'])
+          .describe('Fields taken from Dukcapil when the identity is confirmed (FIELD_CORRECTED).'),
       })
       .strict()
       .default({ fields: ['nama', 'tgl_lahir', 'jenis_kelamin', 'no_kk', 'kode_desa', 'nama_ibu_kandung'] }),
     regions: z
       .object({
-        /** Accept a unique close spelling of a region name inside its parent (typos). */
-        fuzzy: z.boolean().default(true),
+        fuzzy: z
+          .boolean()
+          .default(true)
+          .describe('Accept a unique close spelling of a region name inside its parent (typos).'),
       })
       .strict()
       .default({ fuzzy: true }),
     household: z
       .object({
-        /** A head younger than this is a household anomaly. */
-        minHeadAge: z.number().int().min(0).default(15),
-        /** Members this old or older can be suggested as the new head. */
-        adultAge: z.number().int().min(0).default(17),
+        minHeadAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(15)
+          .describe('A head younger than this is a household anomaly.'),
+        adultAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(17)
+          .describe('Members this old or older can be suggested as the new head.'),
+        minMotherAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(12)
+          .describe(
+            'A mother (the head or the spouse) fewer years older than her child than this is a household anomaly.',
+          ),
+        maxMotherAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(60)
+          .describe(
+            'A mother (the head or the spouse) more years older than her child than this is a household anomaly.',
+          ),
       })
       .strict()
-      .default({ minHeadAge: 15, adultAge: 17 }),
+      .default({ minHeadAge: 15, adultAge: 17, minMotherAge: 12, maxMotherAge: 60 }),
     fields: z
       .object({
-        /** An age above this is a field anomaly. */
-        maxAge: z.number().int().min(0).default(110),
+        maxAge: z.number().int().min(0).default(110).describe('An age above this is a field anomaly.'),
+        minWorkerAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(10)
+          .describe(
+            'A member younger than this with a working occupation (PETANI, PNS, BURUH, ...) is a field anomaly.',
+          ),
+        maxPupilAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(60)
+          .describe('A pupil or student (PELAJAR/MAHASISWA) older than this is a field anomaly.'),
+        minRetireeAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(30)
+          .describe('A retiree (PENSIUNAN) younger than this is a field anomaly.'),
       })
       .strict()
-      .default({ maxAge: 110 }),
+      .default({ maxAge: 110, minWorkerAge: 10, maxPupilAge: 60, minRetireeAge: 30 }),
+    regionOutlier: z
+      .object({
+        minRows: z
+          .number()
+          .int()
+          .min(1)
+          .default(50)
+          .describe(
+            'A kab/kota or kecamatan with fewer DTKS rows than this is neither scored nor used as a peer.',
+          ),
+        minPeers: z
+          .number()
+          .int()
+          .min(3)
+          .default(5)
+          .describe(
+            'Peers needed for a robust score: kecamatan are compared within their kab/kota, kab/kota within their province; with fewer peers, within the province or the whole file.',
+          ),
+        minScore: z
+          .number()
+          .min(0)
+          .default(3.5)
+          .describe(
+            "Robust z-score (rate minus the peers' median, over 1.4826 MAD) at or above which a rate is an outlier.",
+          ),
+        minExcess: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.02)
+          .describe("An outlier's rate must also exceed the peers' median by at least this share of rows."),
+      })
+      .strict()
+      .default({ minRows: 50, minPeers: 5, minScore: 3.5, minExcess: 0.02 }),
     aid: z
       .object({
-        /**
-         * PKH, per deactivated PKH member a month: Rp 2.400.000 a year for a beneficiary component
-         * (the index for the elderly and severe disability, Kemensos PKH 2021; other components
-         * range from Rp 900.000 to Rp 3.000.000 a year). An estimate: PKH is paid per component.
-         */
-        pkhPerMemberMonthly: z.number().min(0).default(200_000),
-        /**
-         * BPNT / Program Sembako, per family (KPM) a month: Rp 200.000 (Kemensos, since 2020). Saved
-         * only when the whole household goes.
-         */
-        bpntPerHouseholdMonthly: z.number().min(0).default(200_000),
-        /**
-         * PBI-JKN, per member a month: Rp 42.000, the class III premium the state pays for each PBI
-         * member (Perpres 64/2020, unchanged since).
-         */
-        pbiPerMemberMonthly: z.number().min(0).default(42_000),
+        pkhPerMemberMonthly: z
+          .number()
+          .min(0)
+          .default(200_000)
+          .describe(
+            'PKH, per deactivated PKH member a month: Rp 2.400.000 a year for a beneficiary component (the index for the elderly and severe disability, Kemensos PKH 2021; other components range from Rp 900.000 to Rp 3.000.000 a year). An estimate: PKH is paid per component.',
+          ),
+        bpntPerHouseholdMonthly: z
+          .number()
+          .min(0)
+          .default(200_000)
+          .describe(
+            'BPNT / Program Sembako, per family (KPM) a month: Rp 200.000 (Kemensos, since 2020). Saved only when the whole household goes.',
+          ),
+        pbiPerMemberMonthly: z
+          .number()
+          .min(0)
+          .default(42_000)
+          .describe(
+            'PBI-JKN, per member a month: Rp 42.000, the class III premium the state pays for each PBI member (Perpres 64/2020, unchanged since).',
+          ),
       })
       .strict()
       .default({
@@ -131,8 +264,10 @@ export const ConfigSchema = z
       }),
     rules: z
       .object({
-        /** Rule ids to skip (see `padan rules`). */
-        disabled: z.array(z.string()).default([]),
+        disabled: z
+          .array(z.string())
+          .default([])
+          .describe('Rule ids to skip (see `padan rules`); an unknown id is a config error.'),
       })
       .strict()
       .default({ disabled: [] }),
@@ -198,4 +333,32 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
     throw new UsageError(`--config ${path}: not valid JSON (${(error as Error).message})`);
   }
   return parseConfig(json, `--config ${path}`);
+}
+
+/** One config key for `padan config --describe` and the rules page: dotted path, default, description. */
+export interface ConfigKey {
+  key: string;
+  default: unknown;
+  description: string;
+}
+
+/** Every leaf key of the config with its default and its description, in schema order. */
+export function describeConfig(): ConfigKey[] {
+  const keys: ConfigKey[] = [];
+  const walk = (schema: JsonSchemaNode, prefix: string) => {
+    if (schema.type === 'object' && schema.properties) {
+      for (const [k, child] of Object.entries(schema.properties)) walk(child, prefix ? `${prefix}.${k}` : k);
+      return;
+    }
+    keys.push({ key: prefix, default: schema.default, description: schema.description ?? '' });
+  };
+  walk(z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode, '');
+  return keys;
+}
+
+interface JsonSchemaNode {
+  type?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  default?: unknown;
+  description?: string;
 }

@@ -194,11 +194,13 @@ describe('the district workbook, read by openpyxl', () => {
     const v = sheets.find((s) => s.name === 'Verifikasi') as Sheet;
     const col = (h: string) => v.header.indexOf(h);
     const rows = v.rows.filter((r) => r[col('ID DTKS')]?.v === 'DTKS00208');
+    // The empty mother's name and the empty KK are two problems of their own.
     expect(rows.map((r) => r[col('ALASAN')]?.v)).toEqual([
+      'Isian data janggal (FIELD_ANOMALY)',
       'Isian data janggal (FIELD_ANOMALY)',
       'Calon di Dukcapil belum pasti (MATCH_UNCERTAIN)',
     ]);
-    const uncertain = rows[1] as Cell[];
+    const uncertain = rows[2] as Cell[];
     expect(uncertain[col('BUKTI')]?.v).toMatch(
       /^NIK kosong; ada calon di Dukcapil: nama yang satu memuat yang lain, /,
     );
@@ -345,7 +347,11 @@ describe('apply-review and the next run', () => {
     const reviews = await db.all<{ id_dtks: string; reason: string }>(
       `SELECT id_dtks, reason FROM ${csv(join(out, 'review.csv'))} WHERE id_dtks IN ('DTKS00205', 'DTKS00208') ORDER BY ALL`,
     );
-    expect(reviews).toEqual([{ id_dtks: 'DTKS00208', reason: 'FIELD_ANOMALY' }]); // decided items are resolved
+    // Decided items are resolved; the two field anomalies were not decided.
+    expect(reviews).toEqual([
+      { id_dtks: 'DTKS00208', reason: 'FIELD_ANOMALY' },
+      { id_dtks: 'DTKS00208', reason: 'FIELD_ANOMALY' },
+    ]);
     expect(result.summary.decisions).toEqual({ applied: 3, declined: 2, stale: 0, stale_kunci: [] });
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.decisions.decisions).toEqual({ applied: 3, declined: 2, stale: 0 });

@@ -4,8 +4,8 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadRegionReference, REGION_FILES } from '../connectors/regions.js';
 import { OutputDir } from '../reports/report.js';
 import { buildSummary } from '../reports/summary.js';
-import { rulesForStage } from '../rules/catalogue.js';
-import { FINDINGS_DDL, type RuleContext, type Stage } from '../rules/rule.js';
+import { FINDINGS_DDL, type Stage } from '../rules/rule.js';
+import { disabledRuleProblems, type RunContext, rulesForStage, runRule } from '../rules/runner.js';
 import type { Config } from './config.js';
 import { Db, WORKING_SCHEMA } from './db.js';
 import { decide } from './decide.js';
@@ -174,14 +174,14 @@ async function runInFolder(
       }
       return result;
     });
-    const ctx: RuleContext = { db, config: options.config, referenceDate };
+    const ctx: RunContext = { db, config: options.config, referenceDate };
     const progress = (stage: string) => (step: string, done: number, total: number) =>
       options.onProgress?.({ stage, step, done, total });
     const runRules = async (name: Stage, stageName: string = name) => {
       const rules = rulesForStage(name, options.config.rules.disabled);
       for (const [i, rule] of rules.entries()) {
         progress(stageName)(`rule ${rule.id}`, i, rules.length);
-        await rule.run(ctx);
+        await runRule(rule, ctx);
       }
     };
 
@@ -289,6 +289,11 @@ async function runInFolder(
  * is complete, the temp dir can be used. The config was validated when it was parsed.
  */
 async function preflight(options: RunOptions): Promise<void> {
+  const ruleProblems = disabledRuleProblems(options.config.rules.disabled);
+  if (ruleProblems.length > 0) {
+    const where = options.configPath ? `--config ${options.configPath}` : 'config';
+    throw new UsageError(`${where}: rules.disabled: ${ruleProblems.join('; ')}`);
+  }
   await checkInput(options.dtks, 'dtks');
   await checkInput(options.dukcapil, 'dukcapil');
   if (options.regions) await checkRegionDir(options.regions);

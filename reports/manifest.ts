@@ -54,7 +54,7 @@ export const manifest: Report = {
       rules: CATALOGUE.map((r) => ({
         id: r.id,
         version: r.version,
-        reason: r.reason,
+        reasons: r.reasons,
         action: r.action,
         enabled: !config.rules.disabled.includes(r.id),
       })),

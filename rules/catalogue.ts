@@ -4,6 +4,7 @@ import { fieldAnomaly } from './field-anomaly.js';
 import { fieldCorrected } from './field-corrected.js';
 import { headDeceased } from './head-deceased.js';
 import { householdStructure } from './household-structure.js';
+import { kkDiffers } from './kk-differs.js';
 import { kkStructure } from './kk-structure.js';
 import { matchUncertain } from './match-uncertain.js';
 import { moved } from './moved.js';
@@ -13,10 +14,15 @@ import { nikCorrected } from './nik-corrected.js';
 import { nikIdentityMismatch } from './nik-identity-mismatch.js';
 import { nikNotFound } from './nik-not-found.js';
 import { nikStructure } from './nik-structure.js';
+import { regionFromDukcapil } from './region-from-dukcapil.js';
 import { regionInvalid } from './region-invalid.js';
-import type { Rule, Stage } from './rule.js';
+import type { Rule } from './rule.js';
+import { sexNik } from './sex-nik.js';
 
-/** Every rule, in the order they run within a stage (later rules may read earlier findings). */
+/**
+ * Every rule. Within a stage they run in this order, except that a rule always runs after the rules
+ * it declares it reads (`runner.ts`).
+ */
 export const CATALOGUE: readonly Rule[] = [
   nikStructure,
   nikBirthMismatch,
@@ -33,9 +39,8 @@ export const CATALOGUE: readonly Rule[] = [
   movedDoubtful,
   headDeceased,
   fieldCorrected,
+  regionFromDukcapil,
   householdStructure,
+  sexNik,
+  kkDiffers,
 ];
-
-export function rulesForStage(stage: Stage, disabled: readonly string[] = []): Rule[] {
-  return CATALOGUE.filter((r) => r.stage === stage && !disabled.includes(r.id));
-}

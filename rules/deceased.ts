@@ -4,7 +4,7 @@ import type { Rule } from './rule.js';
 export const deceased: Rule = {
   id: 'life.deceased',
   version: 1,
-  reason: 'DECEASED',
+  reasons: ['DECEASED'],
   action: 'deactivate',
   severity: 'high',
   stage: 'detect',
@@ -12,14 +12,15 @@ export const deceased: Rule = {
     id: 'Dukcapil mencatat anggota ini telah meninggal dunia',
     en: 'Dukcapil records the member as dead',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, scope)
-      SELECT id_dtks, 'life.deceased', 'DECEASED', 'deactivate',
-        'Dukcapil mencatat meninggal dunia' ||
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, scope',
+      `
+      SELECT id_dtks, 'Dukcapil mencatat meninggal dunia' ||
           coalesce(' pada ' || strftime(dc_tgl_kematian, '%d-%m-%Y'), '') ||
           '; identitas cocok (nama dan tanggal lahir)',
         'PERSON'
-      FROM dtks_padan WHERE padan_status = 'PADAN' AND dc_stat_hidup = 'MATI'`);
+      FROM dtks_padan WHERE padan_status = 'PADAN' AND dc_stat_hidup = 'MATI'`,
+    );
   },
 };

@@ -11,7 +11,7 @@ import type { Rule } from './rule.js';
 export const duplicateNik: Rule = {
   id: 'duplicate.same_nik',
   version: 1,
-  reason: 'DUPLICATE',
+  reasons: ['DUPLICATE'],
   action: 'deactivate',
   severity: 'high',
   stage: 'detect',
@@ -19,9 +19,10 @@ export const duplicateNik: Rule = {
     id: 'Orang yang sama terdaftar lebih dari sekali (NIK dan identitas sama, atau ditemukan lewat pencocokan)',
     en: 'The same person is registered more than once (same NIK and identity, or found by matching)',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, kept_id_dtks, scope)
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, kept_id_dtks, scope',
+      `
       WITH members AS (
         -- With a Dukcapil record, the members of a person are the rows linked to it.
         SELECT id_dtks, 'dukcapil:' || dc_baris AS orang, id_keluarga, _baris, kode_desa, wilayah_status,
@@ -49,13 +50,13 @@ export const duplicateNik: Rule = {
         WINDOW w AS (PARTITION BY orang ORDER BY di_domisili DESC NULLS LAST, kk_sama DESC NULLS LAST, tepat DESC,
                      (wilayah_status = 'RESOLVED') DESC, _baris)
       )
-      SELECT id_dtks, 'duplicate.same_nik', 'DUPLICATE', 'deactivate',
-        'Orang yang sama terdaftar ' || n || ' kali' ||
+      SELECT id_dtks, 'Orang yang sama terdaftar ' || n || ' kali' ||
           CASE WHEN semua_tepat THEN ' dengan NIK, nama dan tanggal lahir yang sama'
                ELSE ' (ditemukan lewat pencocokan data Dukcapil)' END ||
           '; dipertahankan ID DTKS ' || kept ||
           CASE WHEN kept_keluarga = id_keluarga THEN ' (keluarga yang sama)' ELSE ' (keluarga lain)' END,
         kept, 'PERSON'
-      FROM ranked WHERE n > 1 AND id_dtks <> kept`);
+      FROM ranked WHERE n > 1 AND id_dtks <> kept`,
+    );
   },
 };

@@ -2,27 +2,27 @@ import type { Rule } from './rule.js';
 
 /**
  * When the identity is confirmed, Dukcapil is the authority on name, birth date, sex, KK and
- * mother's name: take its values where they differ. The region is taken from Dukcapil only when the
- * row's own region did not resolve (a resolved region that differs is a move, not a typo).
+ * mother's name: take its values where they differ. The region is region.from_dukcapil's.
  */
 export const fieldCorrected: Rule = {
   id: 'field.from_dukcapil',
-  version: 2,
-  reason: 'FIELD_CORRECTED',
+  version: 3,
+  reasons: ['FIELD_CORRECTED'],
   action: 'correct',
   severity: 'low',
   stage: 'detect',
+  settings: ['corrections.fields'],
   description: {
-    id: 'Nama, tanggal lahir, jenis kelamin, Nomor KK, wilayah atau nama ibu kandung diambil dari Dukcapil',
-    en: "Name, birth date, sex, KK, region or mother's name taken from the matched Dukcapil record",
+    id: 'Nama, tanggal lahir, jenis kelamin, Nomor KK atau nama ibu kandung diambil dari Dukcapil',
+    en: "Name, birth date, sex, KK or mother's name taken from the matched Dukcapil record",
   },
-  async run({ db, config }) {
+  async run({ emit, db, config }) {
     const fields = new Set(config.corrections.fields);
     const parts: string[] = [];
     const candidate = (field: string, oldSql: string, newSql: string, differs: string, evidence: string) => {
       if (!fields.has(field as never)) return;
       parts.push(`
-        SELECT id_dtks, 'FIELD_CORRECTED' AS reason, '${field}' AS field, ${oldSql} AS old_value, ${newSql} AS new_value,
+        SELECT id_dtks, '${field}' AS field, ${oldSql} AS old_value, ${newSql} AS new_value,
           yakin AS confidence, '${evidence}' AS evidence
         FROM dtks_padan WHERE padan_status = 'PADAN' AND ${differs}`);
     };
@@ -64,24 +64,10 @@ export const fieldCorrected: Rule = {
       'Nama ibu kandung disesuaikan dengan Dukcapil',
     );
     if (parts.length > 0) {
-      await db.exec(`
-        INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence)
-        SELECT id_dtks, 'field.from_dukcapil', reason, 'correct', evidence, field, old_value, new_value, confidence
-        FROM (${parts.join(' UNION ALL ')})`);
-    }
-    if (fields.has('kode_desa')) {
-      // Lower confidence: the row's region was unusable, and Dukcapil's domicile is the best known.
-      // Only when the Dukcapil desa lies inside the deepest level the row's names did resolve (the
-      // kecamatan, else the kabupaten/kota): a desa elsewhere may be a move, and rewriting the
-      // region would transfer the row to another desa without anyone deciding it.
-      await db.exec(`
-        INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence)
-        SELECT p.id_dtks, 'region.from_dukcapil', 'REGION_INVALID', 'correct',
-          'Wilayah DTKS tidak valid; diisi dengan domisili Dukcapil di kecamatan/kabupaten yang sama', 'kode_desa',
-          p.kode_desa, p.dc_kode_desa, round(least(p.yakin, 0.8), 2)
-        FROM dtks_padan p JOIN ref_desa v ON v.kode = p.dc_kode_desa
-        WHERE p.padan_status = 'PADAN' AND p.wilayah_status <> 'RESOLVED'
-          AND coalesce(left(p.dc_kode_desa, 8) = p.kode_kecamatan, left(p.dc_kode_desa, 5) = p.kode_kabupaten, false)`);
+      await emit(
+        'id_dtks, evidence, field, old_value, new_value, confidence',
+        `SELECT id_dtks, evidence, field, old_value, new_value, confidence FROM (${parts.join(' UNION ALL ')})`,
+      );
     }
   },
 };

@@ -7,19 +7,21 @@ import type { Rule } from './rule.js';
 export const headDeceased: Rule = {
   id: 'household.head_deceased',
   version: 1,
-  reason: 'HEAD_DECEASED',
+  reasons: ['HEAD_DECEASED'],
   action: 'review',
   severity: 'medium',
   stage: 'detect',
+  settings: ['household.adultAge'],
+  reads: ['life.deceased'],
   description: {
     id: 'Kepala keluarga meninggal dunia sedangkan anggota lain masih hidup: tetapkan kepala keluarga baru',
     en: 'The head of household died and other members live: choose a new head',
   },
-  async run({ db, config, referenceDate }) {
-    await db.exec(
+  async run({ emit, db, config, referenceDate }) {
+    await emit(
+      'id_dtks, evidence, suggested_action',
       `
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
-      WITH dead AS (SELECT id_dtks FROM findings WHERE reason = 'DECEASED'),
+      WITH dead AS (SELECT id_dtks FROM findings WHERE rule = 'life.deceased'),
       heads AS (
         SELECT d.id_dtks, d.id_keluarga FROM dtks d JOIN dead USING (id_dtks) WHERE d.hubungan = 'KEPALA KELUARGA'
       ),
@@ -34,8 +36,7 @@ export const headDeceased: Rule = {
             l.tgl_lahir NULLS LAST, l._baris) AS rn
         FROM heads h JOIN living l ON l.id_keluarga = h.id_keluarga
       )
-      SELECT id_dtks, 'household.head_deceased', 'HEAD_DECEASED', 'review',
-        'Kepala keluarga meninggal dunia; ' || hidup || ' anggota lain masih hidup',
+      SELECT id_dtks, 'Kepala keluarga meninggal dunia; ' || hidup || ' anggota lain masih hidup',
         'Tetapkan ID DTKS ' || calon || ' (' || lower(coalesce(hubungan, 'anggota')) || ') sebagai kepala keluarga baru'
       FROM suggestion WHERE rn = 1`,
       { ref: referenceDate },

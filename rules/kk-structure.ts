@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
 export const kkStructure: Rule = {
   id: 'kk.structure',
   version: 1,
-  reason: 'FIELD_ANOMALY',
+  reasons: ['FIELD_ANOMALY'],
   action: 'review',
   severity: 'low',
   stage: 'validate',
@@ -15,10 +15,10 @@ export const kkStructure: Rule = {
     id: 'Nomor KK kosong atau tidak sesuai struktur (16 digit, kode kecamatan, tanggal terbit, nomor urut)',
     en: 'KK number empty or breaking the KK structure (16 digits, kecamatan prefix, issue date, serial)',
   },
-  async run({ db, referenceDate }) {
-    await db.exec(
+  async run({ emit, db, referenceDate }) {
+    await emit(
+      'id_dtks, evidence, suggested_action',
       `
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
       WITH checks AS (
         SELECT id_dtks, CASE no_kk_bentuk
             WHEN 'KOSONG' THEN ['Nomor KK kosong']
@@ -35,7 +35,7 @@ export const kkStructure: Rule = {
                 THEN 'nomor urut Nomor KK 0000 tidak valid' END
             ], x -> x IS NOT NULL) END AS problems
         FROM dtks)
-      SELECT id_dtks, 'kk.structure', 'FIELD_ANOMALY', 'review', array_to_string(problems, '; '),
+      SELECT id_dtks, array_to_string(problems, '; '),
         'Periksa Nomor KK pada kartu keluarga terbaru dan perbaiki di SIKS-NG'
       FROM checks WHERE len(problems) > 0`,
       { ref: referenceDate },

@@ -10,21 +10,22 @@ import type { Rule } from './rule.js';
 export const matchUncertain: Rule = {
   id: 'match.uncertain',
   version: 2,
-  reason: 'MATCH_UNCERTAIN',
+  reasons: ['MATCH_UNCERTAIN'],
   action: 'review',
   severity: 'medium',
   stage: 'link',
+  settings: ['matching.minWeightMargin'],
   description: {
     id: 'Ada calon di Dukcapil tetapi keyakinannya di bawah ambang penerimaan otomatis',
     en: 'A Dukcapil candidate was found below the auto-accept threshold',
   },
-  async run({ db, config }) {
+  async run({ emit, db, config }) {
     // In words an operator reads: what agrees and what differs, then why it is not certain. The
     // weights stay in `detail` (the waterfall) for `padan explain`.
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, confidence, suggested_action, detail, candidate_baris)
-      SELECT p.id_dtks, 'match.uncertain', 'MATCH_UNCERTAIN', 'review',
-        'ada calon di Dukcapil: ' || ${plainEvidenceSql('s')} || '; ' ||
+    await emit(
+      'id_dtks, evidence, confidence, suggested_action, detail, candidate_baris',
+      `
+      SELECT p.id_dtks, 'ada calon di Dukcapil: ' || ${plainEvidenceSql('s')} || '; ' ||
           CASE WHEN p.second_weight IS NOT NULL AND p.match_weight - p.second_weight < ${config.matching.minWeightMargin}
                  THEN 'ada calon lain yang hampir sama kuat'
                WHEN NOT p.cukup_bukti THEN 'bukti kurang (nama atau tanggal lahir tidak cukup cocok), keyakinan ' || ${percentSql('p.match_probability')}
@@ -35,6 +36,7 @@ export const matchUncertain: Rule = {
       FROM prob_best p
       JOIN nik_link_scores s ON s.l_id = p.id_dtks AND s.r_id = p.dukcapil_baris
       WHERE p.keputusan IN ('RAGU', 'DITERIMA')
-        AND p.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')`);
+        AND p.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')`,
+    );
   },
 };

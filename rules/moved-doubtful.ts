@@ -9,7 +9,7 @@ import type { Rule } from './rule.js';
 export const movedDoubtful: Rule = {
   id: 'region.doubtful_move',
   version: 1,
-  reason: 'REGION_INVALID',
+  reasons: ['REGION_INVALID'],
   action: 'review',
   severity: 'medium',
   stage: 'detect',
@@ -17,11 +17,11 @@ export const movedDoubtful: Rule = {
     id: 'Domisili Dukcapil berbeda, tetapi desa DTKS meragukan (nama kembar atau hanya dari kode wilayah)',
     en: 'The Dukcapil domicile differs but the row’s desa is doubtful (twin names or code only)',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
-      SELECT p.id_dtks, 'region.doubtful_move', 'REGION_INVALID', 'review',
-        'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, suggested_action',
+      `
+      SELECT p.id_dtks, 'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
           ' (' || p.dc_kode_desa || ') sedangkan desa DTKS ' || p.kode_desa ||
           CASE WHEN p.wilayah_metode = 'KODE' THEN ' hanya ditentukan dari KODE WILAYAH'
                ELSE ' bernama sama dengan desa Dukcapil' END,
@@ -29,6 +29,7 @@ export const movedDoubtful: Rule = {
       FROM dtks_padan p
       JOIN raw_dtks r ON r._baris = p._baris
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
-      WHERE ${DESA_DIFFERS} AND coalesce(${DOUBTFUL_DESA}, false)`);
+      WHERE ${DESA_DIFFERS} AND coalesce(${DOUBTFUL_DESA}, false)`,
+    );
   },
 };

@@ -24,7 +24,7 @@ export const DESA_DIFFERS = `p.padan_status = 'PADAN' AND p.wilayah_status = 'RE
 export const moved: Rule = {
   id: 'life.moved',
   version: 1,
-  reason: 'MOVED',
+  reasons: ['MOVED'],
   action: 'deactivate',
   severity: 'high',
   stage: 'detect',
@@ -32,11 +32,11 @@ export const moved: Rule = {
     id: 'Domisili Dukcapil berada di desa/kelurahan lain',
     en: 'The Dukcapil domicile is in another desa/kelurahan',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, moved_to, scope)
-      SELECT p.id_dtks, 'life.moved', 'MOVED', 'deactivate',
-        'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, moved_to, scope',
+      `
+      SELECT p.id_dtks, 'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
           ', Kec. ' || k.nama || ', ' || b.nama || ' (' || p.dc_kode_desa || '), bukan desa DTKS (' || p.kode_desa || ')',
         p.dc_kode_desa, 'PERSON'
       FROM dtks_padan p
@@ -44,6 +44,7 @@ export const moved: Rule = {
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
       JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
       JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
-      WHERE ${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)`);
+      WHERE ${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)`,
+    );
   },
 };

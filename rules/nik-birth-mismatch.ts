@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
 export const nikBirthMismatch: Rule = {
   id: 'nik.birth_mismatch',
   version: 1,
-  reason: null,
+  reasons: [],
   action: 'info',
   severity: 'info',
   stage: 'validate',
@@ -15,11 +15,11 @@ export const nikBirthMismatch: Rule = {
     id: 'Tanggal lahir atau jenis kelamin yang tersirat dalam NIK berbeda dengan data baris',
     en: "The birth date or sex embedded in the NIK differs from the row's own",
   },
-  async run({ db, referenceDate }) {
-    await db.exec(
+  async run({ emit, db, referenceDate }) {
+    await emit(
+      'id_dtks, evidence',
       `
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence)
-      SELECT id_dtks, 'nik.birth_mismatch', NULL, 'info', array_to_string(list_filter([
+      SELECT id_dtks, array_to_string(list_filter([
           CASE WHEN tgl_lahir IS NOT NULL AND padan_nik_ddmmyy(nik) <> strftime(tgl_lahir, '%d%m%y')
             THEN 'tanggal lahir dalam NIK berbeda dengan TANGGAL LAHIR' END,
           CASE WHEN jenis_kelamin IS NOT NULL AND padan_nik_jk(nik) <> jenis_kelamin

@@ -9,7 +9,7 @@ import type { Rule } from './rule.js';
 export const nikCorrected: Rule = {
   id: 'nik.corrected',
   version: 2,
-  reason: 'NIK_CORRECTED',
+  reasons: ['NIK_CORRECTED'],
   action: 'correct',
   severity: 'medium',
   stage: 'link',
@@ -17,17 +17,18 @@ export const nikCorrected: Rule = {
     id: 'NIK kosong, salah atau milik orang lain; orangnya ditemukan di Dukcapil dengan keyakinan tinggi',
     en: 'NIK missing, wrong or someone else’s; the person was found in Dukcapil with high confidence',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, field, old_value, new_value, confidence, detail)
-      SELECT m.id_dtks, 'nik.corrected', 'NIK_CORRECTED', 'correct',
-        'Ditemukan di Dukcapil: ' || ${plainEvidenceSql('s')} || '; keyakinan ' || ${percentSql('p.match_probability')},
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, field, old_value, new_value, confidence, detail',
+      `
+      SELECT m.id_dtks, 'Ditemukan di Dukcapil: ' || ${plainEvidenceSql('s')} || '; keyakinan ' || ${percentSql('p.match_probability')},
         'nik', d.nik, c.nik, round(p.match_probability, 4), ${waterfallSql('s')}
       FROM matches m
       JOIN prob_best p ON p.id_dtks = m.id_dtks AND p.dukcapil_baris = m.dukcapil_baris
       JOIN nik_link_scores s ON s.l_id = p.id_dtks AND s.r_id = p.dukcapil_baris
       JOIN dtks d ON d.id_dtks = m.id_dtks
       JOIN dukcapil c ON c._baris = m.dukcapil_baris
-      WHERE m.metode = 'PROBABILISTIK' AND d.nik IS DISTINCT FROM c.nik`);
+      WHERE m.metode = 'PROBABILISTIK' AND d.nik IS DISTINCT FROM c.nik`,
+    );
   },
 };

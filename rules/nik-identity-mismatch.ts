@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
 export const nikIdentityMismatch: Rule = {
   id: 'nik.identity_mismatch',
   version: 1,
-  reason: 'NIK_IDENTITY_MISMATCH',
+  reasons: ['NIK_IDENTITY_MISMATCH'],
   action: 'review',
   severity: 'high',
   stage: 'match',
@@ -15,15 +15,16 @@ export const nikIdentityMismatch: Rule = {
     id: 'NIK terdaftar di Dukcapil atas nama orang lain (nama dan tanggal lahir berbeda)',
     en: 'The NIK belongs to someone else in Dukcapil by name and birth date',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
-      SELECT m.id_dtks, 'nik.identity_mismatch', 'NIK_IDENTITY_MISMATCH', 'review',
-        'NIK terdaftar di Dukcapil atas nama orang lain (kemiripan nama ' ||
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, suggested_action',
+      `
+      SELECT m.id_dtks, 'NIK terdaftar di Dukcapil atas nama orang lain (kemiripan nama ' ||
           coalesce(CAST(round(m.nama_mirip, 2) AS VARCHAR), 'tidak diketahui') || ', tanggal lahir ' ||
           CASE m.tgl_level WHEN 'SAMA' THEN 'sama' WHEN 'KOSONG' THEN 'kosong' ELSE 'berbeda' END ||
           CASE WHEN NOT m.jk_sama THEN ', jenis kelamin berbeda' ELSE '' END || ')',
         'Periksa KTP/KK anggota ini; kemungkinan memakai NIK anggota keluarga lain'
-      FROM matches m WHERE m.status = 'BEDA_ORANG'`);
+      FROM matches m WHERE m.status = 'BEDA_ORANG'`,
+    );
   },
 };

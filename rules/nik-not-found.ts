@@ -4,22 +4,24 @@ import type { Rule } from './rule.js';
 export const nikNotFound: Rule = {
   id: 'nik.not_found',
   version: 1,
-  reason: 'NIK_NOT_FOUND',
+  reasons: ['NIK_NOT_FOUND'],
   action: 'review',
   severity: 'medium',
   stage: 'match',
+  reads: ['nik.structure'],
   description: {
     id: 'NIK berstruktur benar tetapi tidak ada di data Dukcapil',
     en: 'Well-formed NIK not in the Dukcapil extract',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
-      SELECT m.id_dtks, 'nik.not_found', 'NIK_NOT_FOUND', 'review',
-        'NIK tidak ditemukan di data Dukcapil',
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, suggested_action',
+      `
+      SELECT m.id_dtks, 'NIK tidak ditemukan di data Dukcapil',
         'Cocokkan NIK dengan KTP/KK; bila benar, ajukan konsolidasi ke Dukcapil'
       FROM matches m
       WHERE m.status = 'TIDAK_DITEMUKAN'
-        AND m.id_dtks NOT IN (SELECT id_dtks FROM findings WHERE rule = 'nik.structure')`);
+        AND m.id_dtks NOT IN (SELECT id_dtks FROM findings WHERE rule = 'nik.structure')`,
+    );
   },
 };

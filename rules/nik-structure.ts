@@ -9,7 +9,7 @@ import type { Rule } from './rule.js';
 export const nikStructure: Rule = {
   id: 'nik.structure',
   version: 1,
-  reason: 'NIK_INVALID',
+  reasons: ['NIK_INVALID', 'NIK_MISSING'],
   action: 'review',
   severity: 'medium',
   stage: 'validate',
@@ -17,10 +17,10 @@ export const nikStructure: Rule = {
     id: 'NIK kosong atau tidak sesuai struktur NIK (16 digit, kode wilayah, tanggal lahir, nomor urut)',
     en: 'NIK empty or breaking the NIK structure (16 digits, region prefix, birth date, serial)',
   },
-  async run({ db, referenceDate }) {
-    await db.exec(
+  async run({ emit, db, referenceDate }) {
+    await emit(
+      'id_dtks, reason, evidence',
       `
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence)
       WITH checks AS (
         SELECT id_dtks, nik_bentuk, nik,
           CASE nik_bentuk
@@ -46,9 +46,8 @@ export const nikStructure: Rule = {
           END AS problems
         FROM dtks
       )
-      SELECT id_dtks, 'nik.structure',
-        CASE WHEN nik_bentuk = 'KOSONG' THEN 'NIK_MISSING' ELSE 'NIK_INVALID' END,
-        'review', array_to_string(problems, '; ')
+      SELECT id_dtks, CASE WHEN nik_bentuk = 'KOSONG' THEN 'NIK_MISSING' ELSE 'NIK_INVALID' END,
+        array_to_string(problems, '; ')
       FROM checks WHERE len(problems) > 0`,
       { ref: referenceDate },
     );

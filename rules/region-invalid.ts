@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
 export const regionInvalid: Rule = {
   id: 'region.invalid',
   version: 1,
-  reason: 'REGION_INVALID',
+  reasons: ['REGION_INVALID'],
   action: 'review',
   severity: 'medium',
   stage: 'validate',
@@ -15,12 +15,13 @@ export const regionInvalid: Rule = {
     id: 'Nama atau kode wilayah tidak menunjuk tepat satu desa/kelurahan yang berlaku',
     en: 'Region names or code do not resolve to exactly one current desa/kelurahan',
   },
-  async run({ db }) {
-    await db.exec(`
-      INSERT INTO findings (id_dtks, rule, reason, action, evidence, suggested_action)
-      SELECT id_dtks, 'region.invalid', 'REGION_INVALID', 'review',
-        coalesce(wilayah_masalah, 'Wilayah tidak dapat ditentukan'),
+  async run({ emit, db }) {
+    await emit(
+      'id_dtks, evidence, suggested_action',
+      `
+      SELECT id_dtks, coalesce(wilayah_masalah, 'Wilayah tidak dapat ditentukan'),
         'Perbaiki nama provinsi, kabupaten/kota, kecamatan, desa/kelurahan atau KODE WILAYAH di SIKS-NG'
-      FROM dtks WHERE wilayah_status <> 'RESOLVED'`);
+      FROM dtks WHERE wilayah_status <> 'RESOLVED'`,
+    );
   },
 };

@@ -1,3 +1,4 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../pipeline/config.js';
 import type { Db } from '../pipeline/db.js';
 
@@ -33,24 +34,41 @@ export interface RuleContext {
   config: Config;
   /** ISO date ages and NIK centuries are computed against. */
   referenceDate: string;
+  /**
+   * Add findings: `columns` names the findings columns `select` fills (`id_dtks, evidence, ...`).
+   * The runner adds the rule's id and action, and its reason when the rule has one; a rule with
+   * several reasons lists `reason` among the columns. It never writes `findings` itself.
+   */
+  emit(columns: string, select: string, params?: Record<string, DuckDBValue>): Promise<void>;
 }
 
 /**
- * One detection rule: a small value with its metadata and the SQL that inserts its findings into
- * the `findings` table. Adding a rule is one new file and one line in the catalogue.
+ * One detection rule: a small value with its metadata and the SQL that finds it. Adding a rule is
+ * one new file and one line in the catalogue. The runner (`runner.ts`) fills each finding's rule
+ * id, action and reason from these fields and checks that the rule emitted only what it declares.
  */
 export interface Rule {
   /** Stable id, e.g. `nik.structure`. */
   id: string;
   /** Bumped when what the rule finds changes; recorded in the manifest. */
   version: number;
-  /** The reason code its findings carry; `null` for evidence-only rules. */
-  reason: ReasonCode | null;
+  /**
+   * Every reason code its findings carry; empty for evidence-only rules (reason NULL). With one,
+   * the runner fills it; with several, the rule's SELECT says which for each finding.
+   */
+  reasons: readonly ReasonCode[];
   action: Action;
   severity: 'high' | 'medium' | 'low' | 'info';
   stage: Stage;
+  /**
+   * Rules whose findings this one reads. They run before it (the runner orders by them, not by the
+   * catalogue's order), and disabling one while this one is enabled is a config error.
+   */
+  reads?: readonly string[];
+  /** The config keys (dotted paths, `padan config --describe`) of this rule's tunable numbers. */
+  settings?: readonly string[];
   description: { id: string; en: string };
-  /** Insert this rule's findings. */
+  /** Find this rule's findings and `emit` them. */
   run(ctx: RuleContext): Promise<void>;
 }
 
@@ -61,7 +79,8 @@ export interface Rule {
  */
 export const FINDINGS_DDL = `
 CREATE OR REPLACE TABLE main.findings (
-  id_dtks VARCHAR NOT NULL,
+  /** The DTKS row; NULL for a finding about a region (REGION_OUTLIER), which names it in wilayah. */
+  id_dtks VARCHAR,
   rule VARCHAR NOT NULL,
   reason VARCHAR,
   action VARCHAR NOT NULL,
@@ -78,6 +97,13 @@ CREATE OR REPLACE TABLE main.findings (
   detail VARCHAR,
   /** The Dukcapil record (_baris) a finding points at when it is not the row's match: a candidate. */
   candidate_baris BIGINT,
+  /** For a finding about a region rather than a row: its dotted code (kab/kota 33.28, kecamatan 33.28.01). */
+  wilayah VARCHAR,
   /** The finding's key (SPEC §5), filled by decide: rule, id_dtks and a hash of what it rests on. */
   kunci VARCHAR
 )`;
+
+/** The findings columns a rule may emit: all but those the runner fills (rule, action, kunci). */
+export const EMITTED_COLUMNS_DDL = `
+CREATE OR REPLACE TABLE rule_output AS
+SELECT * EXCLUDE (rule, action, kunci) FROM main.findings LIMIT 0`;
