@@ -12,7 +12,7 @@ export const deceased: Rule = {
     id: 'Dukcapil mencatat anggota ini telah meninggal dunia',
     en: 'Dukcapil records the member as dead',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, scope',
       `

@@ -19,7 +19,7 @@ export const duplicateNik: Rule = {
     id: 'Orang yang sama terdaftar lebih dari sekali (NIK dan identitas sama, atau ditemukan lewat pencocokan)',
     en: 'The same person is registered more than once (same NIK and identity, or found by matching)',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, kept_id_dtks, scope',
       `

@@ -16,7 +16,7 @@ export const fieldCorrected: Rule = {
     id: 'Nama, tanggal lahir, jenis kelamin, Nomor KK atau nama ibu kandung diambil dari Dukcapil',
     en: "Name, birth date, sex, KK or mother's name taken from the matched Dukcapil record",
   },
-  async run({ emit, db, config }) {
+  async run({ emit, config }) {
     const fields = new Set(config.corrections.fields);
     const parts: string[] = [];
     const candidate = (field: string, oldSql: string, newSql: string, differs: string, evidence: string) => {

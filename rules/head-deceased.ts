@@ -17,7 +17,7 @@ export const headDeceased: Rule = {
     id: 'Kepala keluarga meninggal dunia sedangkan anggota lain masih hidup: tetapkan kepala keluarga baru',
     en: 'The head of household died and other members live: choose a new head',
   },
-  async run({ emit, db, config, referenceDate }) {
+  async run({ emit, config, referenceDate }) {
     await emit(
       'id_dtks, evidence, suggested_action',
       `

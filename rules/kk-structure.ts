@@ -15,7 +15,7 @@ export const kkStructure: Rule = {
     id: 'Nomor KK kosong atau tidak sesuai struktur (16 digit, kode kecamatan, tanggal terbit, nomor urut)',
     en: 'KK number empty or breaking the KK structure (16 digits, kecamatan prefix, issue date, serial)',
   },
-  async run({ emit, db, referenceDate }) {
+  async run({ emit, referenceDate }) {
     await emit(
       'id_dtks, evidence, suggested_action',
       `

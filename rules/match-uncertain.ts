@@ -19,7 +19,7 @@ export const matchUncertain: Rule = {
     id: 'Ada calon di Dukcapil tetapi keyakinannya di bawah ambang penerimaan otomatis',
     en: 'A Dukcapil candidate was found below the auto-accept threshold',
   },
-  async run({ emit, db, config }) {
+  async run({ emit, config }) {
     // In words an operator reads: what agrees and what differs, then why it is not certain. The
     // weights stay in `detail` (the waterfall) for `padan explain`.
     await emit(

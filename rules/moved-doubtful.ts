@@ -17,7 +17,7 @@ export const movedDoubtful: Rule = {
     id: 'Domisili Dukcapil berbeda, tetapi desa DTKS meragukan (nama kembar atau hanya dari kode wilayah)',
     en: 'The Dukcapil domicile differs but the row’s desa is doubtful (twin names or code only)',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, suggested_action',
       `

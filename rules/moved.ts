@@ -32,7 +32,7 @@ export const moved: Rule = {
     id: 'Domisili Dukcapil berada di desa/kelurahan lain',
     en: 'The Dukcapil domicile is in another desa/kelurahan',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, moved_to, scope',
       `

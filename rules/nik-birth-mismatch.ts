@@ -15,7 +15,7 @@ export const nikBirthMismatch: Rule = {
     id: 'Tanggal lahir atau jenis kelamin yang tersirat dalam NIK berbeda dengan data baris',
     en: "The birth date or sex embedded in the NIK differs from the row's own",
   },
-  async run({ emit, db, referenceDate }) {
+  async run({ emit, referenceDate }) {
     await emit(
       'id_dtks, evidence',
       `

@@ -17,7 +17,7 @@ export const nikCorrected: Rule = {
     id: 'NIK kosong, salah atau milik orang lain; orangnya ditemukan di Dukcapil dengan keyakinan tinggi',
     en: 'NIK missing, wrong or someone else’s; the person was found in Dukcapil with high confidence',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, field, old_value, new_value, confidence, detail',
       `

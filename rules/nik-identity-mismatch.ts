@@ -15,7 +15,7 @@ export const nikIdentityMismatch: Rule = {
     id: 'NIK terdaftar di Dukcapil atas nama orang lain (nama dan tanggal lahir berbeda)',
     en: 'The NIK belongs to someone else in Dukcapil by name and birth date',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, suggested_action',
       `

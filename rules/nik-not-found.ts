@@ -13,7 +13,7 @@ export const nikNotFound: Rule = {
     id: 'NIK berstruktur benar tetapi tidak ada di data Dukcapil',
     en: 'Well-formed NIK not in the Dukcapil extract',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, suggested_action',
       `

@@ -17,7 +17,7 @@ export const nikStructure: Rule = {
     id: 'NIK kosong atau tidak sesuai struktur NIK (16 digit, kode wilayah, tanggal lahir, nomor urut)',
     en: 'NIK empty or breaking the NIK structure (16 digits, region prefix, birth date, serial)',
   },
-  async run({ emit, db, referenceDate }) {
+  async run({ emit, referenceDate }) {
     await emit(
       'id_dtks, reason, evidence',
       `

@@ -15,7 +15,7 @@ export const regionInvalid: Rule = {
     id: 'Nama atau kode wilayah tidak menunjuk tepat satu desa/kelurahan yang berlaku',
     en: 'Region names or code do not resolve to exactly one current desa/kelurahan',
   },
-  async run({ emit, db }) {
+  async run({ emit }) {
     await emit(
       'id_dtks, evidence, suggested_action',
       `
