@@ -145,7 +145,15 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
       AND NOT (f.reason IN (${NIK_REVIEW_LIST})
                AND f.id_dtks IN (SELECT id_dtks FROM findings WHERE reason = 'NIK_CORRECTED'))
       AND f.id_dtks NOT IN (SELECT id_dtks FROM _operator_corrections WHERE field = 'nik' AND new_value IS NOT NULL
-                            AND f.reason IN (${NIK_REVIEW_LIST}, 'MATCH_UNCERTAIN'));
+                            AND f.reason IN (${NIK_REVIEW_LIST}, 'MATCH_UNCERTAIN'))
+    UNION ALL
+    -- A finding about a region (REGION_OUTLIER) has no row: review.csv lists it with an empty
+    -- id_dtks and id_keluarga and the region's code (kab/kota 33.28, kecamatan 33.28.01) as kode_desa.
+    SELECT NULL, NULL, f.wilayah, left(f.wilayah, 5), f.reason, f.evidence,
+      coalesce(f.suggested_action, '${DEFAULT_SUGGESTION.REGION_OUTLIER}'), f.rule, f.field, f.new_value,
+      f.candidate_baris, f.kunci, NULL
+    FROM findings f
+    WHERE f.action = 'review' AND f.id_dtks IS NULL AND f.kunci NOT IN (SELECT kunci FROM decisions_applied);
 
     -- One problem, one item: a row with an uncertain candidate and a missing or wrong NIK is one
     -- question (is the candidate this person?), with both facts in its evidence.
@@ -161,7 +169,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
            ELSE r.evidence END AS evidence
     FROM _reviews r LEFT JOIN nik_facts n ON n.id_dtks = r.id_dtks AND r.reason = 'MATCH_UNCERTAIN'
     WHERE NOT (r.reason IN (${NIK_REVIEW_LIST}) AND r.id_dtks IN (SELECT id_dtks FROM nik_facts))
-    ORDER BY r._baris, r.reason, r.rule, evidence;
+    ORDER BY r._baris NULLS LAST, r.kode_desa, r.reason, r.rule, r.field, evidence;
     DROP TABLE _reviews;
     DROP TABLE _operator_corrections; DROP TABLE _overruled;`);
   const counts = await db.one<Record<string, number>>(`

@@ -10,16 +10,20 @@ import type { Db } from './db.js';
  * - the finding's own facts: rule, reason, field, old and new value, the row kept, the desa moved to;
  * - the DTKS row as typed (identity, family card, region, mother's name, relationship);
  * - the Dukcapil record it rests on, as typed: the candidate it points at, else the row's match;
- * - the evidence text, except for the matching rules, whose evidence quotes model probabilities
- *   that move from month to month although nothing about the person changed.
+ * - the evidence text, except for the matching rules and region.outlier, whose evidence quotes
+ *   model probabilities or a region's rates that move from month to month although nothing
+ *   about the person (or the region's finding) changed.
  *
  * Not the line number (rows move in the file from month to month) nor a confidence. Erring towards
  * a changed key is the safe side: a stale decision only means the finding is shown again.
  */
 export const KUNCI_HASH_LENGTH = 10;
 
-/** Rules whose evidence carries estimated numbers (probabilities, weights): left out of the hash. */
-const MODEL_EVIDENCE_RULES = ['match.uncertain', 'nik.corrected'];
+/**
+ * Rules whose evidence carries numbers that move from month to month (probabilities, weights, a
+ * region's rates): left out of the hash. A region outlier's key is its region and rate's name.
+ */
+const MODEL_EVIDENCE_RULES = ['match.uncertain', 'nik.corrected', 'region.outlier'];
 
 const RAW_DTKS = [
   'nik',
@@ -61,6 +65,7 @@ export async function assignKunci(db: Db): Promise<void> {
     'f.new_value',
     'f.kept_id_dtks',
     'f.moved_to',
+    'f.wilayah',
     ...RAW_DTKS.map((c) => `r.${c}`),
     ...RAW_DUKCAPIL.map((c) => `rc.${c}`),
     `CASE WHEN f.rule NOT IN (${MODEL_EVIDENCE_RULES.map((r) => `'${r}'`).join(', ')}) THEN f.evidence END`,
@@ -68,11 +73,12 @@ export async function assignKunci(db: Db): Promise<void> {
   await db.exec(`
     CREATE OR REPLACE TABLE main.findings AS
     SELECT f.* EXCLUDE (kunci),
-      f.rule || ':' || f.id_dtks || ':' || left(sha256(concat_ws(chr(31), ${basis.join(', ')})), ${KUNCI_HASH_LENGTH}) AS kunci
+      f.rule || ':' || coalesce(f.id_dtks, f.wilayah) || ':' || left(sha256(concat_ws(chr(31), ${basis.join(', ')})), ${KUNCI_HASH_LENGTH}) AS kunci
     FROM findings f
-    JOIN dtks d ON d.id_dtks = f.id_dtks
-    JOIN raw_dtks r ON r._baris = d._baris
+    -- A finding about a region (REGION_OUTLIER) has no row: its key is its region and rate.
+    LEFT JOIN dtks d ON d.id_dtks = f.id_dtks
+    LEFT JOIN raw_dtks r ON r._baris = d._baris
     LEFT JOIN matches m ON m.id_dtks = f.id_dtks AND m.status = 'PADAN'
     LEFT JOIN raw_dukcapil rc ON rc._baris = coalesce(f.candidate_baris, m.dukcapil_baris)
-    ORDER BY d._baris, f.rule, f.field NULLS FIRST, f.evidence`);
+    ORDER BY d._baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence`);
 }

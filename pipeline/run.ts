@@ -5,7 +5,13 @@ import { loadRegionReference, REGION_FILES } from '../connectors/regions.js';
 import { OutputDir } from '../reports/report.js';
 import { buildSummary } from '../reports/summary.js';
 import { FINDINGS_DDL, type Stage } from '../rules/rule.js';
-import { disabledRuleProblems, type RunContext, rulesForStage, runRule } from '../rules/runner.js';
+import {
+  disabledReads,
+  disabledRuleProblems,
+  type RunContext,
+  rulesForStage,
+  runRule,
+} from '../rules/runner.js';
 import type { Config } from './config.js';
 import { Db, WORKING_SCHEMA } from './db.js';
 import { decide } from './decide.js';
@@ -174,6 +180,9 @@ async function runInFolder(
       }
       return result;
     });
+    for (const d of disabledReads(options.config.rules.disabled)) {
+      log.warn(d, 'an enabled rule reads the findings of a disabled one: it runs without them');
+    }
     const ctx: RunContext = { db, config: options.config, referenceDate };
     const progress = (stage: string) => (step: string, done: number, total: number) =>
       options.onProgress?.({ stage, step, done, total });

@@ -1,3 +1,4 @@
+import { OUTLIER_MEASURES } from '../rules/region-outlier.js';
 import { ALASAN, KOLOM } from './labels.js';
 import type { Report } from './report.js';
 import type { Summary } from './summary.js';
@@ -228,16 +229,13 @@ export function renderReport(s: Summary, runId: string): string {
   const outliers =
     s.region_outliers.length === 0
       ? '<p class="kosong">Tidak ada wilayah yang angka-angkanya menyimpang jauh dari wilayah sekitarnya dalam proses ini.</p>'
-      : `<table><thead><tr>${Object.keys(s.region_outliers[0] as object)
-          .map((k) => `<th>${esc(k)}</th>`)
-          .join('')}</tr></thead><tbody>${s.region_outliers
-          .map(
-            (o) =>
-              `<tr>${Object.values(o)
-                .map((v) => `<td>${esc(v)}</td>`)
-                .join('')}</tr>`,
-          )
-          .join('')}</tbody></table>`;
+      : `<table><thead><tr><th>Wilayah</th><th>Kode</th><th>Ukuran</th><th>Kasus</th><th>Anggota</th><th>Angka</th><th>Median pembanding</th><th>Pembanding</th><th>Skor</th></tr></thead><tbody>${s.region_outliers
+          .map((o, i) => {
+            const k = (f: string) => `region_outliers.${i}.${f}`;
+            return `<tr><td>${esc(o.nama)}</td><td>${esc(o.kode)}</td><td>${esc(OUTLIER_MEASURES[o.ukuran])}</td><td class="n">${num(o.kasus, k('kasus'))}</td><td class="n">${num(o.anggota, k('anggota'))}</td><td class="n">${num(o.rate, k('rate'), 'persen')}</td><td class="n">${num(o.median_pembanding, k('median_pembanding'), 'persen')}</td><td class="n">${num(o.pembanding, k('pembanding'))}</td><td class="n">${num(o.skor, k('skor'))}</td></tr>`;
+          })
+          .join('')}</tbody></table>
+<p class="catatan">Angka: bagian anggota DTKS wilayah itu yang terhitung (mis. tanpa NIK). Kecamatan dibandingkan dengan kecamatan lain di kabupaten/kotanya, kabupaten/kota dengan kabupaten/kota lain di provinsinya. Skor: selisih dengan median pembanding dibagi sebaran wajarnya (MAD, atau keragaman acak bila wilayah kecil); setinggi ambang regionOutlier.minScore (bawaan 3,5) atau lebih berarti jauh menyimpang. Wilayah ini perlu diperiksa proses pendataannya, bukan orang per orang.</p>`;
   return `<!DOCTYPE html>
 <html lang="id">
 <head>

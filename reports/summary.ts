@@ -115,8 +115,29 @@ export const SummarySchema = z
       )
       .describe('the region names as typed that did not resolve to one desa, most rows first (at most 100)'),
     region_outliers: z
-      .array(z.record(z.string(), z.unknown()))
-      .describe('regions whose rates stand far from their peers (REGION_OUTLIER); empty when none'),
+      .array(
+        z.object({
+          tingkat: z.enum(['kabupaten', 'kecamatan']).describe('the level of the region'),
+          kode: z.string().describe('its Kemendagri code (33.28 or 33.28.01)'),
+          nama: z.string().describe('its name, with its kab/kota for a kecamatan'),
+          ukuran: z
+            .enum(['duplikat', 'nik_kosong', 'nik_tidak_ditemukan', 'meninggal', 'pindah', 'wilayah_tidak_valid'])
+            .describe('the rate: duplicates, missing NIK, NIK not in Dukcapil, deaths, moves, unresolved regions'),
+          anggota: count.describe('DTKS rows in the region'),
+          kasus: count.describe('of which counted by the rate'),
+          rate: rate.describe("the region's rate (kasus / anggota)"),
+          median_pembanding: rate.describe("the peers' median rate (the region included)"),
+          skor: z.number().describe("robust z-score: (rate - median) / max(1.4826 MAD, the rate's binomial noise)"),
+          pembanding: count.describe('regions in the peer group'),
+          kelompok: z
+            .string()
+            .nullable()
+            .describe('the peer group: a kab/kota or province code; null for all kab/kota of the file'),
+        }),
+      )
+      .describe(
+        'regions whose rates stand far above their peers (REGION_OUTLIER, rule region.outlier), highest score first; empty when none',
+      ),
     by_provinsi: z.array(RegionRow),
     by_kabupaten: z.array(RegionRow.extend({ kode_provinsi: z.string().nullable() })),
     by_kecamatan: z.array(RegionRow.extend({ kode_kabupaten: z.string().nullable() })),
@@ -302,7 +323,7 @@ export async function buildSummary(
       WHERE d.wilayah_status <> 'RESOLVED'
       GROUP BY ALL ORDER BY rows DESC, r.provinsi NULLS LAST, r.kabupaten NULLS LAST, r.kecamatan NULLS LAST, r.desa NULLS LAST
       LIMIT 100`),
-    region_outliers: [],
+    region_outliers: await regionOutliers(db),
     by_provinsi: provinsi.map(withoutParent),
     by_kabupaten: kabupaten.map(({ induk, ...rest }) => ({ ...rest, kode_provinsi: induk })),
     by_kecamatan: kecamatan.map(({ induk, ...rest }) => ({ ...rest, kode_kabupaten: induk })),
@@ -319,3 +340,14 @@ export const summaryReport: Report = {
     await out.writeText('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
   },
 };
+
+/** The REGION_OUTLIER findings with their numbers (the rule's JSON detail), highest score first. */
+async function regionOutliers(db: Db): Promise<Summary['region_outliers']> {
+  const rows = await db.all<{ detail: string }>(`
+    SELECT detail FROM findings WHERE rule = 'region.outlier'
+    ORDER BY CAST(json_extract(detail, '$.skor') AS DOUBLE) DESC, wilayah, field`);
+  return rows.map((r) => {
+    const { mad: _mad, ...outlier } = JSON.parse(r.detail) as Summary['region_outliers'][number] & { mad: number };
+    return { ...outlier, kelompok: outlier.kelompok ?? null };
+  });
+}

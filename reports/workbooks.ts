@@ -148,22 +148,24 @@ async function prepareItems(db: Db): Promise<void> {
     WITH items AS (
       SELECT 'Nonaktif' AS sheet, id_dtks, reason, NULL AS field, NULL AS old_value, NULL AS new_value,
         NULL::DOUBLE AS confidence, scope, kept_id_dtks, moved_to, evidence, NULL AS suggested_action,
-        NULL::BIGINT AS candidate_baris, kunci
+        NULL::BIGINT AS candidate_baris, kunci, NULL AS wilayah
       FROM deactivations
       UNION ALL
       SELECT 'Perbaikan', id_dtks, reason, field, old_value, new_value, confidence, NULL, NULL, NULL, evidence,
-        NULL, NULL, kunci
+        NULL, NULL, kunci, NULL
       FROM corrections
       UNION ALL
+      -- A region's item (REGION_OUTLIER) has no row; its region code stands in kode_desa.
       SELECT 'Verifikasi', id_dtks, reason, field, NULL, new_value, NULL, NULL, NULL, NULL, evidence,
-        suggested_action, candidate_baris, kunci
+        suggested_action, candidate_baris, kunci, CASE WHEN id_dtks IS NULL THEN kode_desa END
       FROM reviews
     )
-    SELECT s.sheet, coalesce(d.kode_kabupaten, '${NO_REGION}') AS kab, k.nama AS kab_nama,
+    SELECT s.sheet, coalesce(d.kode_kabupaten, left(s.wilayah, 5), '${NO_REGION}') AS kab, k.nama AS kab_nama,
       d.id_dtks, d.id_keluarga, r.nama, r.nik, r.no_kk,
       coalesce(strftime(d.tgl_lahir, '%Y-%m-%d'), r.tgl_lahir) AS tgl_lahir,
       d.hubungan,
-      coalesce(v.nama, r.desa) AS desa, coalesce(c.nama, r.kecamatan) AS kecamatan, d.kode_desa,
+      coalesce(v.nama, r.desa) AS desa, coalesce(c.nama, r.kecamatan, wc.nama) AS kecamatan,
+      coalesce(d.kode_desa, s.wilayah) AS kode_desa,
       ${labelSql('s.reason', ALASAN, true)} AS alasan,
       ${labelSql('s.scope', CAKUPAN)} AS cakupan, s.kept_id_dtks,
       CASE WHEN s.moved_to IS NOT NULL THEN coalesce(mv.nama || ', Kec. ' || mc.nama || ' (' || s.moved_to || ')', s.moved_to) END AS pindah_ke,
@@ -175,11 +177,12 @@ async function prepareItems(db: Db): Promise<void> {
       ${labelSql(KOLOM_SQL, KOLOM)} AS kolom,
       s.kunci,
       -- The order of the sheets: kecamatan, desa, household, then the file's order.
-      coalesce(c.nama, r.kecamatan) AS _kec, coalesce(v.nama, r.desa) AS _desa, d._baris
+      coalesce(c.nama, r.kecamatan, wc.nama) AS _kec, coalesce(v.nama, r.desa) AS _desa, d._baris
     FROM items s
-    JOIN dtks d USING (id_dtks)
-    JOIN raw_dtks r ON r._baris = d._baris
-    LEFT JOIN ref_kabupaten k ON k.kode = d.kode_kabupaten
+    LEFT JOIN dtks d USING (id_dtks)
+    LEFT JOIN raw_dtks r ON r._baris = d._baris
+    LEFT JOIN ref_kecamatan wc ON wc.kode = s.wilayah
+    LEFT JOIN ref_kabupaten k ON k.kode = coalesce(d.kode_kabupaten, left(s.wilayah, 5))
     LEFT JOIN ref_kecamatan c ON c.kode = d.kode_kecamatan
     LEFT JOIN ref_desa v ON v.kode = d.kode_desa
     LEFT JOIN ref_desa mv ON mv.kode = s.moved_to

@@ -3,7 +3,7 @@ import { defaultConfig, describeConfig } from '../pipeline/config.js';
 import { CATALOGUE } from './catalogue.js';
 import { formatCatalogue } from './describe.js';
 import { REASON_CODES, type Rule } from './rule.js';
-import { configPaths, disabledRuleProblems, orderCatalogue } from './runner.js';
+import { configPaths, disabledReads, disabledRuleProblems, orderCatalogue } from './runner.js';
 
 const source = (rule: Rule) => rule.run.toString();
 
@@ -47,13 +47,11 @@ describe('the rule catalogue', () => {
     }
   });
 
-  it('accepts only real rule ids in rules.disabled, and not a rule another one reads', () => {
+  it('accepts only real rule ids in rules.disabled, and names the rules that read a disabled one', () => {
     expect(disabledRuleProblems(['life.moved'])).toEqual([]);
     expect(disabledRuleProblems(['life.moove'])).toEqual(['life.moove is not a rule id (see `padan rules`)']);
-    expect(disabledRuleProblems(['nik.structure'])).toEqual([
-      'nik.structure is read by nik.not_found: disable both or neither',
-    ]);
-    expect(disabledRuleProblems(['nik.structure', 'nik.not_found'])).toEqual([]);
+    expect(disabledReads(['nik.structure'])).toEqual([{ rule: 'nik.not_found', reads: 'nik.structure' }]);
+    expect(disabledReads(['nik.structure', 'nik.not_found', 'region.outlier'])).toEqual([]);
   });
 
   it('refuses a catalogue that reads an unknown or later rule, or runs in a cycle', () => {

@@ -16,6 +16,7 @@ import { nikNotFound } from './nik-not-found.js';
 import { nikStructure } from './nik-structure.js';
 import { regionFromDukcapil } from './region-from-dukcapil.js';
 import { regionInvalid } from './region-invalid.js';
+import { regionOutlier } from './region-outlier.js';
 import type { Rule } from './rule.js';
 import { sexNik } from './sex-nik.js';
 
@@ -43,4 +44,5 @@ export const CATALOGUE: readonly Rule[] = [
   householdStructure,
   sexNik,
   kkDiffers,
+  regionOutlier,
 ];

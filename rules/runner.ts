@@ -50,26 +50,28 @@ export function orderCatalogue(catalogue: readonly Rule[]): Rule[] {
   return ordered;
 }
 
-/**
- * What is wrong with `rules.disabled` for this catalogue: ids that name no rule, and rules left
- * enabled that read a disabled one (their findings would silently change meaning).
- */
+/** Ids in `rules.disabled` that name no rule (a config error: a typo would silently run the rule). */
 export function disabledRuleProblems(
   disabled: readonly string[],
   catalogue: readonly Rule[] = CATALOGUE,
 ): string[] {
   const ids = new Set(catalogue.map((r) => r.id));
-  const problems: string[] = [];
-  for (const id of disabled) {
-    if (!ids.has(id)) problems.push(`${id} is not a rule id (see \`padan rules\`)`);
-  }
-  for (const rule of catalogue) {
-    if (disabled.includes(rule.id)) continue;
-    for (const read of rule.reads ?? []) {
-      if (disabled.includes(read)) problems.push(`${read} is read by ${rule.id}: disable both or neither`);
-    }
-  }
-  return problems;
+  return disabled.filter((id) => !ids.has(id)).map((id) => `${id} is not a rule id (see \`padan rules\`)`);
+}
+
+/**
+ * Enabled rules that read a disabled one: they still run, on that rule's absent findings (fewer
+ * deaths to count, no structure findings to skip), which the run log says.
+ */
+export function disabledReads(
+  disabled: readonly string[],
+  catalogue: readonly Rule[] = CATALOGUE,
+): { rule: string; reads: string }[] {
+  return catalogue
+    .filter((r) => !disabled.includes(r.id))
+    .flatMap((r) =>
+      (r.reads ?? []).filter((x) => disabled.includes(x)).map((x) => ({ rule: r.id, reads: x })),
+    );
 }
 
 /**
