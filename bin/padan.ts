@@ -158,6 +158,10 @@ program
     Number,
     0.5,
   )
+  .option(
+    '--anomalies',
+    "also inject household and field anomalies, an outlier kecamatan and DTKS-only duplicates (truth.csv's anomaly column)",
+  )
   .action(async (opts) => {
     const result = await generate({
       households: opts.households,
@@ -165,6 +169,7 @@ program
       out: opts.out,
       profile: opts.profile,
       dukcapilExtra: opts.dukcapilExtra,
+      anomalies: opts.anomalies === true,
       logger: createLogger(),
     });
     process.stdout.write(

@@ -39,7 +39,8 @@ export interface DecideResult {
  * Decisions (table `review_decisions`, the latest per `KUNCI`): TOLAK keeps a finding from being
  * applied and from being raised again; PERBAIKI replaces it with the operator's value as a
  * correction under rule `review.decision`; SETUJU lets a deactivation or correction stand and
- * applies a review item's suggestion (the candidate NIK of MATCH_UNCERTAIN). A decided review item
+ * applies a review item's suggestion (the candidate NIK of MATCH_UNCERTAIN; for two DTKS rows
+ * that may be one person, the deactivation of the row asked about). A decided review item
  * is resolved and not listed again. A decision whose key matches no finding is stale.
  */
 export async function decide(db: Db, config: Config): Promise<DecideResult> {
@@ -93,9 +94,20 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     UNION SELECT kunci FROM decisions_applied WHERE hasil = 'APPLIED' AND keputusan = 'PERBAIKI';
 
     CREATE OR REPLACE TABLE main.deactivations AS
-    WITH chosen AS (
+    WITH candidates AS (
       SELECT * FROM findings WHERE action = 'deactivate' AND reason IN (${enabledList})
         AND kunci NOT IN (SELECT kunci FROM _overruled)
+      UNION ALL
+      -- Two rows unknown to Dukcapil that an operator confirmed are one person (SETUJU on
+      -- duplicate.uncertain): the row asked about goes as a DUPLICATE of the other.
+      SELECT f.* REPLACE ('DUPLICATE' AS reason, 'deactivate' AS action, 'review.decision' AS rule,
+        'Petugas dinas sosial menyetujui: ' || f.evidence AS evidence, 'PERSON' AS scope)
+      FROM findings f JOIN decisions_applied a ON a.kunci = f.kunci
+      WHERE f.rule = 'duplicate.uncertain' AND a.hasil = 'APPLIED' AND a.keputusan = 'SETUJU'
+        AND 'DUPLICATE' IN (${enabledList})
+    ),
+    chosen AS (
+      SELECT * FROM candidates
       QUALIFY row_number() OVER (PARTITION BY id_dtks ORDER BY ${order}, rule, evidence, kept_id_dtks, moved_to) = 1
     ),
     households AS (

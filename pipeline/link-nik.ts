@@ -28,9 +28,12 @@ SELECT d.id_dtks,
   -- Excel keeps the first significant digits of a mangled NIK: its kecamatan code is still known.
   CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
   nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
-  d.tgl_lahir, d.jenis_kelamin, nullif(d.nama_ibu_norm, '') AS nama_ibu_norm,
+  d.tgl_lahir, d.jenis_kelamin,
+  -- A placeholder (or the member's own name) is no mother's name: missing, not a disagreement.
+  CASE WHEN NOT padan_ibu_pengisi(d.nama_ibu_kandung)
+    AND padan_teks_bentuk(d.nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(d.nama) THEN nullif(d.nama_ibu_norm, '') END AS nama_ibu_norm,
   d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
-  CASE WHEN d.no_kk_bentuk = 'ANGKA16' THEN d.no_kk END AS no_kk,
+  CASE WHEN d.no_kk_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.no_kk) THEN d.no_kk END AS no_kk,
   hh.hh_kk,
   -- The KK of the record a borrowed NIK points to: the person is usually in that family too.
   bc.no_kk AS nik_kk
@@ -58,7 +61,7 @@ FROM dukcapil c`;
  * digit and one per neighbour pair: the masked-digit join dominated blocking at a million rows.
  */
 const NIK_WINDOWS = [1, 5, 9, 13, 3, 7, 11];
-const windows = (col: string) =>
+export const windows = (col: string) =>
   `CASE WHEN ${col} IS NOT NULL THEN list_transform([${NIK_WINDOWS.join(', ')}], s -> s || ':' || left(${col}, s - 1) || substr(${col}, s + 4)) END`;
 
 export const COMPARISONS: Comparison[] = [
@@ -279,6 +282,8 @@ export interface ProbabilisticResult {
   uncertain: number;
   /** Time per step of the linkage: kept apart from the counts, which a rerun reproduces exactly. */
   seconds: LinkResult['seconds'];
+  /** The trained model, which the linkage of DTKS rows among themselves reuses. */
+  model: LinkResult['model'];
 }
 
 /**
@@ -340,6 +345,7 @@ export async function matchProbabilistic(
     accepted: counts?.accepted ?? 0,
     uncertain: counts?.uncertain ?? 0,
     seconds: result.seconds,
+    model: result.model,
   };
 }
 

@@ -452,6 +452,12 @@ const CP1252_TO = CP1252_C1.map(([, char]) => char).join('');
 
 /** Generic text and encoding repair. */
 export const TEKS_MACROS_SQL = String.raw`
+-- What operators type for a mother's name they do not know: a dash, an X, TIDAK TAHU, IBU, or no
+-- letter at all. Not a name: matching treats it as missing, field.anomaly reports it.
+CREATE OR REPLACE MACRO padan_ibu_pengisi(x) AS
+  upper(trim(CAST(x AS VARCHAR))) IN ('-', 'X', 'XX', 'XXX', '0', '.', 'TIDAK TAHU', 'TIDAK TAU', 'TDK TAHU',
+    'TIDAK ADA', 'NN', 'IBU', 'IBU KANDUNG', 'MAMA', 'EMAK')
+  OR NOT regexp_matches(upper(CAST(x AS VARCHAR)), '[A-Z]');
 -- A text's letters and digits only, upper case: two texts with the same form differ only in case,
 -- spacing or punctuation, which is formatting, not a correction.
 CREATE OR REPLACE MACRO padan_teks_bentuk(x) AS

@@ -24,6 +24,7 @@ import {
   UsageError,
 } from './errors.js';
 import { checkInput, createRejectedTable, type InputReport, ingestInput, recordInputs } from './ingest.js';
+import { linkDtksOnly } from './link-dtks.js';
 import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
@@ -218,7 +219,11 @@ async function runInFolder(
           },
           'probabilistic matching',
         );
+        const dtksOnly = await linkDtksOnly(db, options.config, probabilistic.model, progress('match'));
+        log.info({ ...dtksOnly }, 'DTKS rows unknown to Dukcapil linked among themselves');
         await runRules('link', 'match');
+      } else {
+        await linkDtksOnly(db, options.config, null);
       }
       await db.exec(MATCHED_VIEW);
       return { exact, probabilistic };

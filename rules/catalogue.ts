@@ -1,4 +1,5 @@
 import { deceased } from './deceased.js';
+import { duplicateDtksOnly, duplicateUncertain } from './duplicate-dtks-only.js';
 import { duplicateNik } from './duplicate-nik.js';
 import { fieldAnomaly } from './field-anomaly.js';
 import { fieldCorrected } from './field-corrected.js';
@@ -36,6 +37,8 @@ export const CATALOGUE: readonly Rule[] = [
   matchUncertain,
   deceased,
   duplicateNik,
+  duplicateDtksOnly,
+  duplicateUncertain,
   moved,
   movedDoubtful,
   headDeceased,

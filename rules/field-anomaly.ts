@@ -10,25 +10,6 @@ export const NO_WORK =
 export const PUPIL = 'PELAJAR|MAHASISWA|SISWA';
 export const RETIREE = 'PENSIUN|PURNAWIRAWAN';
 
-/** What operators type when they do not know a mother's name. */
-const PLACEHOLDER_MOTHER = [
-  '-',
-  'X',
-  'XX',
-  'XXX',
-  '0',
-  '.',
-  'TIDAK TAHU',
-  'TIDAK TAU',
-  'TDK TAHU',
-  'TIDAK ADA',
-  'NN',
-  'IBU',
-  'IBU KANDUNG',
-  'MAMA',
-  'EMAK',
-];
-
 /**
  * Single-field anomalies operators fix in SIKS-NG: an impossible age or a birth date in the future,
  * unreadable birth date or sex, an occupation impossible for the age, a mother's name that is
@@ -47,7 +28,6 @@ export const fieldAnomaly: Rule = {
     en: "Field anomaly: implausible age, unreadable birth date or sex, occupation impossible for the age, mother's name missing, a placeholder or the member's own name",
   },
   async run({ emit, config, referenceDate }) {
-    const placeholders = PLACEHOLDER_MOTHER.map((x) => `'${x}'`).join(', ');
     await emit(
       'id_dtks, evidence, suggested_action',
       `
@@ -71,9 +51,7 @@ export const fieldAnomaly: Rule = {
           CASE WHEN umur >= 0 AND umur < ${config.fields.minRetireeAge} AND regexp_matches(kerja, '${RETIREE}')
             THEN 'pensiunan berumur ' || umur || ' tahun' END,
           CASE WHEN nama_ibu_kandung IS NULL THEN 'nama ibu kandung kosong'
-               WHEN upper(trim(nama_ibu_kandung)) IN (${placeholders})
-                 OR regexp_matches(upper(nama_ibu_kandung), '^[^A-Z]*$')
-                 THEN 'nama ibu kandung berupa isian pengisi'
+               WHEN padan_ibu_pengisi(nama_ibu_kandung) THEN 'nama ibu kandung berupa isian pengisi'
                WHEN padan_teks_bentuk(nama_ibu_kandung) = padan_teks_bentuk(nama)
                  THEN 'nama ibu kandung sama dengan nama anggota sendiri' END
         ], x -> x IS NOT NULL) AS problems

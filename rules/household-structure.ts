@@ -53,7 +53,7 @@ export const householdStructure: Rule = {
       head AS (SELECT * FROM m WHERE hubungan = 'KEPALA KELUARGA'),
       peran(hubungan, nama) AS (VALUES ('KEPALA KELUARGA', 'kepala keluarga'), ('ISTRI', 'istri'), ('SUAMI', 'suami')),
       problem AS (
-        SELECT id_keluarga, 'tanpa kepala keluarga' AS teks, ids FROM hh WHERE heads = 0
+        SELECT id_keluarga, 'tanpa kepala keluarga (ID DTKS ' || array_to_string(ids, ', ') || ')' AS teks, ids FROM hh WHERE heads = 0
         UNION ALL
         SELECT id_keluarga, heads || ' kepala keluarga (ID DTKS ' || array_to_string(head_ids, ', ') || ')', head_ids
         FROM hh WHERE heads > 1

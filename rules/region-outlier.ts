@@ -26,7 +26,9 @@ export type OutlierMeasure = keyof typeof OUTLIER_MEASURES;
  * Score: a robust z-score, (rate - peers' median) / (1.4826 MAD), so that one bad region cannot
  * hide itself by moving the mean. When the peers agree so closely that the MAD is below the
  * binomial noise of a region of this size, the noise is the scale instead: a small kecamatan's
- * 2 duplicates in 60 rows are chance, not a finding. Only rates above the peers count, by at least
+ * 2 duplicates in 60 rows are chance, not a finding. The noise counts households, not rows:
+ * operators register a household at once, so its members' errors come together (the region typed
+ * once, a household registered twice), and a region's rows vary as much as its households do. Only rates above the peers count, by at least
  * `minExcess` of the rows: a region with fewer problems than its neighbours needs no visit.
  *
  * One finding per region and rate, about the region and not a person: id_dtks is empty, `wilayah`
@@ -39,7 +41,7 @@ export const regionOutlier: Rule = {
   action: 'review',
   severity: 'medium',
   stage: 'detect',
-  reads: ['duplicate.same_nik', 'nik.not_found', 'life.deceased', 'life.moved'],
+  reads: ['duplicate.same_nik', 'duplicate.dtks_only', 'nik.not_found', 'life.deceased', 'life.moved'],
   settings: [
     'regionOutlier.minRows',
     'regionOutlier.minPeers',
@@ -63,26 +65,26 @@ export const regionOutlier: Rule = {
       'id_dtks, wilayah, field, evidence, confidence, detail, suggested_action',
       `
       WITH flagged AS (
-        SELECT id_dtks, max(rule = 'duplicate.same_nik')::INT AS duplikat,
+        SELECT id_dtks, max(rule IN ('duplicate.same_nik', 'duplicate.dtks_only'))::INT AS duplikat,
           max(rule = 'nik.not_found')::INT AS nik_tidak_ditemukan,
           max(rule = 'life.deceased')::INT AS meninggal, max(rule = 'life.moved')::INT AS pindah
-        FROM findings WHERE rule IN ('duplicate.same_nik', 'nik.not_found', 'life.deceased', 'life.moved')
+        FROM findings WHERE rule IN ('duplicate.same_nik', 'duplicate.dtks_only', 'nik.not_found', 'life.deceased', 'life.moved')
         GROUP BY id_dtks),
       r AS (
-        SELECT d.kode_provinsi, d.kode_kabupaten, d.kode_kecamatan,
+        SELECT d.kode_provinsi, d.kode_kabupaten, d.kode_kecamatan, d.id_keluarga,
           coalesce(f.duplikat, 0) AS duplikat, (d.nik_bentuk = 'KOSONG')::INT AS nik_kosong,
           coalesce(f.nik_tidak_ditemukan, 0) AS nik_tidak_ditemukan, coalesce(f.meninggal, 0) AS meninggal,
           coalesce(f.pindah, 0) AS pindah, (d.wilayah_status <> 'RESOLVED')::INT AS wilayah_tidak_valid
         FROM dtks d LEFT JOIN flagged f USING (id_dtks)),
       units AS (
         SELECT 'kecamatan' AS tingkat, kode_kecamatan AS kode, kode_kabupaten AS induk, kode_provinsi AS induk_luas,
-          count(*) AS n, ${sums}
+          count(*) AS n, count(DISTINCT id_keluarga) AS keluarga, ${sums}
         FROM r WHERE kode_kecamatan IS NOT NULL GROUP BY ALL
         UNION ALL
-        SELECT 'kabupaten', kode_kabupaten, kode_provinsi, '', count(*), ${sums}
+        SELECT 'kabupaten', kode_kabupaten, kode_provinsi, '', count(*), count(DISTINCT id_keluarga), ${sums}
         FROM r WHERE kode_kabupaten IS NOT NULL GROUP BY ALL),
       eligible AS (
-        SELECT tingkat, kode, induk, induk_luas, n, ukuran, kasus, kasus / n AS rate
+        SELECT tingkat, kode, induk, induk_luas, n, keluarga, ukuran, kasus, kasus / n AS rate
         FROM (UNPIVOT units ON ${measures.join(', ')} INTO NAME ukuran VALUE kasus)
         WHERE n >= ${config.regionOutlier.minRows}),
       narrow AS (${spread('induk')}),
@@ -105,7 +107,7 @@ export const regionOutlier: Rule = {
       scored AS (
         SELECT p.*, m.mad,
           greatest(1.4826 * m.mad,
-            sqrt(greatest(p.med, 1.0 / p.n) * (1 - greatest(p.med, 1.0 / p.n)) / p.n)) AS skala
+            sqrt(greatest(p.med, 1.0 / p.n) * (1 - greatest(p.med, 1.0 / p.n)) / p.keluarga)) AS skala
         FROM placed p JOIN mad m USING (tingkat, ukuran, lingkup, kelompok)),
       outliers AS (
         SELECT *, (rate - med) / skala AS skor FROM scored

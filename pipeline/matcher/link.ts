@@ -48,6 +48,16 @@ export async function link(
       ...checkModel(s, s.model),
       ...(s.prior === undefined ? {} : { prior: s.prior, priorSource: 'fixed' as const }),
     };
+    if (s.estimatePrior && s.prior === undefined) {
+      const { m, u } = modelArrays(s, model);
+      const estimated = await estimatePrior(db, s, m, u, blocking.leftRows, blocking.rightRows);
+      model = {
+        ...model,
+        prior: estimated.prior,
+        priorSource: 'estimated',
+        candidateMatchShare: estimated.share,
+      };
+    }
   } else {
     step('training (u from random pairs, m by EM)', s.blocking.length + 2);
     const u = await estimateU(db, s, warnings);
@@ -111,6 +121,18 @@ async function checkIds(db: Db, s: ResolvedSettings): Promise<void> {
 }
 
 /** A stored model must describe the same comparisons and levels as the settings. */
+/** A model's m and u as the estimators hold them: [comparison][gamma], gamma 0 the else level. */
+function modelArrays(s: ResolvedSettings, model: LinkModel): { m: number[][]; u: number[][] } {
+  const of = (key: 'm' | 'u') =>
+    s.comparisons.map((c) => {
+      const levels = model.comparisons.find((p) => p.name === c.name)?.levels ?? [];
+      const out: number[] = [];
+      for (const l of levels) out[l.gamma] = l[key];
+      return out;
+    });
+  return { m: of('m'), u: of('u') };
+}
+
 function checkModel(s: ResolvedSettings, model: LinkModel): LinkModel {
   for (const comparison of s.comparisons) {
     const params = model.comparisons.find((c) => c.name === comparison.name);

@@ -131,6 +131,11 @@ export interface LinkSettings {
   minMatchWeight?: number;
   /** Parameters from an earlier run (LinkResult.model): training is skipped, only the data are scored. */
   model?: LinkModel;
+  /**
+   * With `model`: estimate the prior on these data with the model's m and u instead of taking the
+   * model's (another pair of tables, e.g. a deduplication after a linkage, has another match rate).
+   */
+  estimatePrior?: boolean;
   /** Check that ids are unique (one aggregation per table). Default true. */
   checkIds?: boolean;
 }

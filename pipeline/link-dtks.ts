@@ -1,0 +1,195 @@
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import { acceptanceGuard, COMPARISONS, gammaOf, plainEvidenceSql, windows } from './link-nik.js';
+import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
+
+/**
+ * DTKS rows Dukcapil cannot vouch for (no NIK, a NIK it lacks, a broken NIK, none recovered) can
+ * still be one person registered twice. They are linked against each other with the same matcher,
+ * the same comparisons and the same model as NIK recovery (its m and u, trained on DTKS against
+ * Dukcapil; the prior is estimated on these pairs), and the same bar: a pair is one person only
+ * at or above the auto-accept probability with names that really agree.
+ *
+ * Relatives are not one person: two rows of one household must also agree on the whole birth date
+ * and strongly on the name (a member typed twice does; twins, siblings and a parent do not), and
+ * a pair that is not sure enough only goes to review. Groups that touch a row of
+ * duplicate.same_nik (the same NIK and identity) are left to that rule (duplicate.dtks_only skips
+ * them), so that no row is kept by one rule and deactivated by the other.
+ *
+ * Writes `dtks_only_pairs` (every pair scored in the review band or above, with the decision and
+ * how its fields compare, in words) and
+ * `dtks_only_groups` (the connected components of accepted pairs).
+ */
+export async function linkDtksOnly(
+  db: Db,
+  config: Config,
+  model: LinkModel | null,
+  progress?: (step: string, done: number, total: number) => void,
+): Promise<{ rows: number; pairs: number; accepted: number; uncertain: number }> {
+  await db.exec(SELF_VIEW);
+  const rows = await db.count('SELECT count(*) FROM self_link');
+  if (rows < 2 || model === null) {
+    // Nothing to link (or matching is switched off): the rules that read these find nothing.
+    await db.exec(`
+      CREATE OR REPLACE TABLE dtks_only_pairs (a VARCHAR, b VARCHAR, match_probability DOUBLE, match_weight DOUBLE,
+        keputusan VARCHAR, bukti VARCHAR);
+      CREATE OR REPLACE TABLE dtks_only_groups (id_dtks VARCHAR, kelompok VARCHAR)`);
+    return { rows, pairs: 0, accepted: 0, uncertain: 0 };
+  }
+  const result = await link(db, selfSettings(config, withoutRegionPenalty(model)), progress);
+  const { autoThreshold, reviewThreshold } = config.matching;
+  const sameHousehold = `(${acceptanceGuard('s')} AND (la.id_keluarga <> lb.id_keluarga
+      OR (s.nama_level >= ${gammaOf('nama', 'sama tanpa spasi')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
+        AND s.jenis_kelamin_level <> 0)))`;
+  await db.exec(`
+    CREATE OR REPLACE TABLE dtks_only_pairs AS
+    SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
+      CASE WHEN s.match_probability >= ${autoThreshold} AND ${sameHousehold} THEN 'DITERIMA'
+           -- Asked about only when the names agree: two relatives (siblings share a KK, a mother, a
+           -- desa) whose names differ are two people, however the rest agrees.
+           WHEN s.match_probability >= ${reviewThreshold} AND s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')} THEN 'RAGU'
+      END AS keputusan,
+      ${plainEvidenceSql('s')} AS bukti
+    FROM self_link_scores s
+    JOIN self_link la ON la.id_dtks = s.l_id
+    JOIN self_link lb ON lb.id_dtks = s.r_id
+    WHERE s.match_probability >= ${reviewThreshold} AND s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+    ORDER BY a, b`);
+  await groupAccepted(db);
+  const counts = await db.one<{ accepted: number; uncertain: number }>(`
+    SELECT count(*) FILTER (WHERE keputusan = 'DITERIMA') AS accepted,
+      count(*) FILTER (WHERE keputusan = 'RAGU') AS uncertain FROM dtks_only_pairs`);
+  return {
+    rows,
+    pairs: result.candidates,
+    accepted: counts?.accepted ?? 0,
+    uncertain: counts?.uncertain ?? 0,
+  };
+}
+
+/** The rows without a Dukcapil person, in the columns of link_left. */
+const SELF_VIEW = `
+CREATE OR REPLACE TABLE self_link AS
+SELECT d.id_dtks, d.id_keluarga, d._baris,
+  CASE WHEN d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik) THEN d.nik END AS nik,
+  CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
+  nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
+  d.tgl_lahir, d.jenis_kelamin,
+  -- A placeholder (or the member's own name) is no mother's name: missing, not a disagreement.
+  CASE WHEN NOT padan_ibu_pengisi(d.nama_ibu_kandung)
+    AND padan_teks_bentuk(d.nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(d.nama) THEN nullif(d.nama_ibu_norm, '') END AS nama_ibu_norm,
+  d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
+  CASE WHEN d.no_kk_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.no_kk) THEN d.no_kk END AS no_kk,
+  NULL::VARCHAR AS hh_kk, NULL::VARCHAR AS nik_kk
+FROM dtks d
+WHERE d.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
+ORDER BY d._baris`;
+
+/**
+ * The blocking of NIK recovery, made symmetric (both sides are DTKS rows, and a deduplication
+ * forms each pair once, from the row with the smaller id): the same NIK or one slip away, the
+ * kecamatan and birth date, the name's sound with the birth year or the desa, the name with the
+ * birth date, the mother's name with the birth year, the family card.
+ */
+function selfSettings(config: Config, model: LinkModel): LinkSettings {
+  const cap = config.matching.maxBlockSize;
+  return {
+    left: { table: 'self_link', id: 'id_dtks' },
+    right: { table: 'self_link', id: 'id_dtks' },
+    prefix: 'self_link',
+    comparisons: COMPARISONS,
+    blocking: [
+      { name: 'nik_sama', leftKey: 'l.nik', rightKey: 'r.nik' },
+      { name: 'nik_hampir', leftKey: windows('l.nik'), rightKey: windows('r.nik'), maxBlockSize: cap },
+      {
+        name: 'kecamatan_tgl_lahir',
+        leftKey: "l.kode_kecamatan || '|' || l.tgl_lahir",
+        rightKey: "r.kode_kecamatan || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+      },
+      {
+        name: 'fonetik_tahun_kabupaten',
+        leftKey: "l.fonetik1 || '|' || year(l.tgl_lahir) || '|' || l.kode_kabupaten",
+        rightKey: "r.fonetik1 || '|' || year(r.tgl_lahir) || '|' || r.kode_kabupaten",
+        maxBlockSize: cap,
+      },
+      {
+        name: 'fonetik_desa',
+        leftKey: "l.fonetik1 || '|' || l.kode_desa",
+        rightKey: "r.fonetik1 || '|' || r.kode_desa",
+        maxBlockSize: cap,
+      },
+      {
+        name: 'nama_tgl_lahir',
+        leftKey: "l.nama_gabung || '|' || l.tgl_lahir",
+        rightKey: "r.nama_gabung || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+      },
+      {
+        name: 'ibu_tahun',
+        leftKey: "l.nama_ibu_norm || '|' || year(l.tgl_lahir)",
+        rightKey: "r.nama_ibu_norm || '|' || year(r.tgl_lahir)",
+        maxBlockSize: cap,
+      },
+      { name: 'kk', leftKey: 'l.no_kk', rightKey: 'r.no_kk', maxBlockSize: cap },
+    ],
+    model,
+    estimatePrior: true,
+    minMatchWeight: -10,
+  };
+}
+
+/**
+ * The NIK-recovery model with one change: between two DTKS rows a region that differs is no
+ * evidence against them being one person. Against Dukcapil a different desa is rare for the same
+ * person (only a move explains it); a person registered twice in DTKS is often registered in two
+ * places (the household moved, the member joined another household), so the level weighs 0
+ * (m = u) instead of counting against the pair. Agreement on the region still counts for it.
+ */
+export function withoutRegionPenalty(model: LinkModel): LinkModel {
+  return {
+    ...model,
+    comparisons: model.comparisons.map((c) =>
+      c.name !== 'wilayah'
+        ? c
+        : {
+            ...c,
+            levels: c.levels.map((l) =>
+              l.gamma === 0 ? { ...l, m: l.u, weight: 0, mSource: 'fixed' as const } : l,
+            ),
+          },
+    ),
+  };
+}
+
+/**
+ * Connected components of the accepted pairs (a person registered three times is one group), by
+ * propagating the smallest id until nothing changes; each group is named by its smallest id.
+ */
+async function groupAccepted(db: Db): Promise<void> {
+  await db.exec(`
+    CREATE OR REPLACE TABLE dtks_only_groups AS
+    WITH e AS (SELECT a, b FROM dtks_only_pairs WHERE keputusan = 'DITERIMA')
+    SELECT a AS id_dtks, least(a, b) AS kelompok FROM e
+    UNION SELECT b, least(a, b) FROM e`);
+  for (let i = 0; i < 100; i++) {
+    await db.exec(`
+      CREATE OR REPLACE TABLE _dtks_only_next AS
+      WITH g AS (SELECT id_dtks, min(kelompok) AS kelompok FROM dtks_only_groups GROUP BY id_dtks),
+      e AS (SELECT a, b FROM dtks_only_pairs WHERE keputusan = 'DITERIMA'),
+      spread AS (
+        SELECT e.b AS id_dtks, ga.kelompok FROM e JOIN g ga ON ga.id_dtks = e.a
+        UNION ALL SELECT e.a, gb.kelompok FROM e JOIN g gb ON gb.id_dtks = e.b
+        UNION ALL SELECT id_dtks, kelompok FROM g)
+      SELECT id_dtks, min(kelompok) AS kelompok FROM spread GROUP BY id_dtks`);
+    const changed = await db.count(`
+      SELECT count(*) FROM _dtks_only_next n
+      JOIN (SELECT id_dtks, min(kelompok) AS kelompok FROM dtks_only_groups GROUP BY id_dtks) o USING (id_dtks)
+      WHERE n.kelompok <> o.kelompok`);
+    await db.exec(
+      'CREATE OR REPLACE TABLE dtks_only_groups AS SELECT * FROM _dtks_only_next ORDER BY id_dtks; DROP TABLE _dtks_only_next',
+    );
+    if (changed === 0) return;
+  }
+  throw new Error('dtks_only_groups: the groups did not settle in 100 rounds');
+}
