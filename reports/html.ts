@@ -32,6 +32,8 @@ export function esc(text: unknown): string {
 }
 
 const angka = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
+/** A score as summary.json rounds it (two decimals). */
+const desimal = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 });
 const persen = new Intl.NumberFormat('id-ID', {
   style: 'percent',
   minimumFractionDigits: 2,
@@ -43,13 +45,15 @@ const rupiah = new Intl.NumberFormat('id-ID', {
   maximumFractionDigits: 0,
 });
 
-type Format = 'angka' | 'persen' | 'rupiah';
+type Format = 'angka' | 'desimal' | 'persen' | 'rupiah';
 const fmt = (value: number, format: Format) =>
   format === 'persen'
     ? persen.format(value)
     : format === 'rupiah'
       ? rupiah.format(value)
-      : angka.format(value);
+      : format === 'desimal'
+        ? desimal.format(value)
+        : angka.format(value);
 
 /** A number of the summary, tagged with its path. */
 function num(value: number, key: string, format: Format = 'angka'): string {
@@ -232,7 +236,7 @@ export function renderReport(s: Summary, runId: string): string {
       : `<table><thead><tr><th>Wilayah</th><th>Kode</th><th>Ukuran</th><th>Kasus</th><th>Anggota</th><th>Angka</th><th>Median pembanding</th><th>Pembanding</th><th>Skor</th></tr></thead><tbody>${s.region_outliers
           .map((o, i) => {
             const k = (f: string) => `region_outliers.${i}.${f}`;
-            return `<tr><td>${esc(o.nama)}</td><td>${esc(o.kode)}</td><td>${esc(OUTLIER_MEASURES[o.ukuran])}</td><td class="n">${num(o.kasus, k('kasus'))}</td><td class="n">${num(o.anggota, k('anggota'))}</td><td class="n">${num(o.rate, k('rate'), 'persen')}</td><td class="n">${num(o.median_pembanding, k('median_pembanding'), 'persen')}</td><td class="n">${num(o.pembanding, k('pembanding'))}</td><td class="n">${num(o.skor, k('skor'))}</td></tr>`;
+            return `<tr><td>${esc(o.nama)}</td><td>${esc(o.kode)}</td><td>${esc(OUTLIER_MEASURES[o.ukuran])}</td><td class="n">${num(o.kasus, k('kasus'))}</td><td class="n">${num(o.anggota, k('anggota'))}</td><td class="n">${num(o.rate, k('rate'), 'persen')}</td><td class="n">${num(o.median_pembanding, k('median_pembanding'), 'persen')}</td><td class="n">${num(o.pembanding, k('pembanding'))}</td><td class="n">${num(o.skor, k('skor'), 'desimal')}</td></tr>`;
           })
           .join('')}</tbody></table>
 <p class="catatan">Angka: bagian anggota DTKS wilayah itu yang terhitung (mis. tanpa NIK). Kecamatan dibandingkan dengan kecamatan lain di kabupaten/kotanya, kabupaten/kota dengan kabupaten/kota lain di provinsinya. Skor: selisih dengan median pembanding dibagi sebaran wajarnya (MAD, atau keragaman acak bila wilayah kecil); setinggi ambang regionOutlier.minScore (bawaan 3,5) atau lebih berarti jauh menyimpang. Wilayah ini perlu diperiksa proses pendataannya, bukan orang per orang.</p>`;

@@ -121,13 +121,24 @@ export const SummarySchema = z
           kode: z.string().describe('its Kemendagri code (33.28 or 33.28.01)'),
           nama: z.string().describe('its name, with its kab/kota for a kecamatan'),
           ukuran: z
-            .enum(['duplikat', 'nik_kosong', 'nik_tidak_ditemukan', 'meninggal', 'pindah', 'wilayah_tidak_valid'])
-            .describe('the rate: duplicates, missing NIK, NIK not in Dukcapil, deaths, moves, unresolved regions'),
+            .enum([
+              'duplikat',
+              'nik_kosong',
+              'nik_tidak_ditemukan',
+              'meninggal',
+              'pindah',
+              'wilayah_tidak_valid',
+            ])
+            .describe(
+              'the rate: duplicates, missing NIK, NIK not in Dukcapil, deaths, moves, unresolved regions',
+            ),
           anggota: count.describe('DTKS rows in the region'),
           kasus: count.describe('of which counted by the rate'),
           rate: rate.describe("the region's rate (kasus / anggota)"),
           median_pembanding: rate.describe("the peers' median rate (the region included)"),
-          skor: z.number().describe("robust z-score: (rate - median) / max(1.4826 MAD, the rate's binomial noise)"),
+          skor: z
+            .number()
+            .describe("robust z-score: (rate - median) / max(1.4826 MAD, the rate's binomial noise)"),
           pembanding: count.describe('regions in the peer group'),
           kelompok: z
             .string()
@@ -347,7 +358,9 @@ async function regionOutliers(db: Db): Promise<Summary['region_outliers']> {
     SELECT detail FROM findings WHERE rule = 'region.outlier'
     ORDER BY CAST(json_extract(detail, '$.skor') AS DOUBLE) DESC, wilayah, field`);
   return rows.map((r) => {
-    const { mad: _mad, ...outlier } = JSON.parse(r.detail) as Summary['region_outliers'][number] & { mad: number };
+    const { mad: _mad, ...outlier } = JSON.parse(r.detail) as Summary['region_outliers'][number] & {
+      mad: number;
+    };
     return { ...outlier, kelompok: outlier.kelompok ?? null };
   });
 }

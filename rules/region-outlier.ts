@@ -134,7 +134,8 @@ export const regionOutlier: Rule = {
         json_object('tingkat', tingkat, 'kode', kode, 'nama', nama_wilayah, 'ukuran', ukuran, 'anggota', n, 'kasus', kasus,
           'rate', round(rate, 4), 'median_pembanding', round(med, 4), 'mad', round(mad, 4),
           'skor', round(skor, 2), 'pembanding', peers, 'kelompok', nullif(kelompok, ''))::VARCHAR,
-        'Periksa proses pendataan di wilayah ini: petugas, sumber data dan cara pengisian ' || ${label}
+        'Periksa proses pendataan di wilayah ini (petugas, sumber data, cara pengisian): bagian anggota ' || ${label} ||
+          ' jauh di atas wilayah sebandingnya'
       FROM named`,
     );
   },
