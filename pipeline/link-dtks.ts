@@ -38,13 +38,13 @@ export async function linkDtksOnly(
   }
   const result = await link(db, selfSettings(config, withoutRegionPenalty(model)), progress);
   const { autoThreshold, reviewThreshold } = config.matching;
-  const sameHousehold = `(${acceptanceGuard('s')} AND (la.id_keluarga <> lb.id_keluarga
+  const acceptable = `(${acceptanceGuard('s')} AND (la.id_keluarga <> lb.id_keluarga
       OR (s.nama_level >= ${gammaOf('nama', 'sama tanpa spasi')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
         AND s.jenis_kelamin_level <> 0)))`;
   await db.exec(`
     CREATE OR REPLACE TABLE dtks_only_pairs AS
     SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
-      CASE WHEN s.match_probability >= ${autoThreshold} AND ${sameHousehold} THEN 'DITERIMA'
+      CASE WHEN s.match_probability >= ${autoThreshold} AND ${acceptable} THEN 'DITERIMA'
            -- Asked about only when the names agree: two relatives (siblings share a KK, a mother, a
            -- desa) whose names differ are two people, however the rest agrees.
            WHEN s.match_probability >= ${reviewThreshold} AND s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')} THEN 'RAGU'

@@ -207,6 +207,7 @@ async function runInFolder(
       }
       await runRules('match', 'match');
       let probabilistic: ProbabilisticResult | null = null;
+      let dtksOnly: Awaited<ReturnType<typeof linkDtksOnly>> | null = null;
       if (options.config.matching.enabled) {
         probabilistic = await matchProbabilistic(db, options.config, progress('match'));
         log.info(
@@ -219,14 +220,14 @@ async function runInFolder(
           },
           'probabilistic matching',
         );
-        const dtksOnly = await linkDtksOnly(db, options.config, probabilistic.model, progress('match'));
+        dtksOnly = await linkDtksOnly(db, options.config, probabilistic.model, progress('match'));
         log.info({ ...dtksOnly }, 'DTKS rows unknown to Dukcapil linked among themselves');
         await runRules('link', 'match');
       } else {
         await linkDtksOnly(db, options.config, null);
       }
       await db.exec(MATCHED_VIEW);
-      return { exact, probabilistic };
+      return { exact, probabilistic, dtksOnly };
     });
     await stage('detect', () => runRules('detect'));
     const decisions = await stage('decide', () => decide(db, options.config));
@@ -268,6 +269,8 @@ async function runInFolder(
                 accepted: match.probabilistic.accepted,
                 uncertain: match.probabilistic.uncertain,
               },
+              // DTKS rows without a Dukcapil person, linked among themselves (pipeline/link-dtks.ts).
+              dtks_only: match.dtksOnly,
             },
             decisions,
             stage_seconds: timings,
