@@ -10,9 +10,9 @@ import type { Db } from './db.js';
  * - the finding's own facts: rule, reason, field, old and new value, the row kept, the desa moved to;
  * - the DTKS row as typed (identity, family card, region, mother's name, relationship);
  * - the Dukcapil record it rests on, as typed: the candidate it points at, else the row's match;
- * - the evidence text, except for the matching rules and region.outlier, whose evidence quotes
- *   model probabilities or a region's rates that move from month to month although nothing
- *   about the person (or the region's finding) changed.
+ * - the evidence text, except for the matching rules (NIK recovery and the DTKS-only duplicates)
+ *   and region.outlier, whose evidence quotes model probabilities or a region's rates that move
+ *   from month to month although nothing about the person (or the region's finding) changed.
  *
  * Not the line number (rows move in the file from month to month) nor a confidence. Erring towards
  * a changed key is the safe side: a stale decision only means the finding is shown again.
@@ -23,7 +23,13 @@ export const KUNCI_HASH_LENGTH = 10;
  * Rules whose evidence carries numbers that move from month to month (probabilities, weights, a
  * region's rates): left out of the hash. A region outlier's key is its region and rate's name.
  */
-const MODEL_EVIDENCE_RULES = ['match.uncertain', 'nik.corrected', 'region.outlier'];
+const MODEL_EVIDENCE_RULES = [
+  'match.uncertain',
+  'nik.corrected',
+  'duplicate.dtks_only',
+  'duplicate.uncertain',
+  'region.outlier',
+];
 
 const RAW_DTKS = [
   'nik',

@@ -79,6 +79,8 @@ export async function plan(
   dtksRows: Record<string, string>[],
   dukcapilRows: Record<string, string>[],
   config: Config = { ...defaultConfig(), referenceDate: '2026-11-01' },
+  /** A decisions store of `padan apply-review` (SPEC §5) the plan honours. */
+  options: { decisions?: string } = {},
 ): Promise<Plan> {
   const dir = await mkdtemp(join(tmpdir(), 'padan-rule-'));
   await writeFile(
@@ -97,6 +99,7 @@ export async function plan(
     logger: silentLogger(),
     planOnly: true,
     threads: 1,
+    decisions: options.decisions,
   });
   const db = await Db.open({ path: join(dir, 'out', 'padan.duckdb') });
   return {
