@@ -17,6 +17,11 @@ const DEFAULT_SUGGESTION: Record<string, string> = {
   FIELD_ANOMALY: 'Periksa isian dan perbaiki di SIKS-NG',
 };
 
+/** The default suggestion of a finding `f` by its reason, as SQL. */
+const DEFAULT_SUGGESTION_SQL = `CASE f.reason ${Object.entries(DEFAULT_SUGGESTION)
+  .map(([k, v]) => `WHEN '${k}' THEN '${v.replaceAll("'", "''")}'`)
+  .join(' ')} END`;
+
 /** NIK review reasons: they hold only when no confident match was found (SPEC §4). */
 const NIK_REVIEW = ['NIK_MISSING', 'NIK_INVALID', 'NIK_NOT_FOUND', 'NIK_IDENTITY_MISMATCH'];
 const NIK_REVIEW_LIST = NIK_REVIEW.map((r) => `'${r}'`).join(', ');
@@ -145,9 +150,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
 
     CREATE OR REPLACE TEMP TABLE _reviews AS
     SELECT f.id_dtks, d.id_keluarga, d.kode_desa, d.kode_kabupaten, f.reason, f.evidence,
-      coalesce(f.suggested_action, CASE f.reason ${Object.entries(DEFAULT_SUGGESTION)
-        .map(([k, v]) => `WHEN '${k}' THEN '${v.replaceAll("'", "''")}'`)
-        .join(' ')} END) AS suggested_action,
+      coalesce(f.suggested_action, ${DEFAULT_SUGGESTION_SQL}) AS suggested_action,
       f.rule, f.field, f.new_value, f.candidate_baris, f.kunci, d._baris
     FROM findings f JOIN dtks d USING (id_dtks)
     WHERE f.action = 'review'
@@ -162,7 +165,7 @@ export async function decide(db: Db, config: Config): Promise<DecideResult> {
     -- A finding about a region (REGION_OUTLIER) has no row: review.csv lists it with an empty
     -- id_dtks and id_keluarga and the region's code (kab/kota 33.28, kecamatan 33.28.01) as kode_desa.
     SELECT NULL, NULL, f.wilayah, left(f.wilayah, 5), f.reason, f.evidence,
-      coalesce(f.suggested_action, '${DEFAULT_SUGGESTION.REGION_OUTLIER}'), f.rule, f.field, f.new_value,
+      coalesce(f.suggested_action, ${DEFAULT_SUGGESTION_SQL}), f.rule, f.field, f.new_value,
       f.candidate_baris, f.kunci, NULL
     FROM findings f
     WHERE f.action = 'review' AND f.id_dtks IS NULL AND f.kunci NOT IN (SELECT kunci FROM decisions_applied);

@@ -1,6 +1,13 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
-import { acceptanceGuard, COMPARISONS, gammaOf, plainEvidenceSql, windows } from './link-nik.js';
+import {
+  acceptanceGuard,
+  COMPARISONS,
+  DTKS_COMPARED_COLUMNS,
+  gammaOf,
+  plainEvidenceSql,
+  windows,
+} from './link-nik.js';
 import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
 
 /**
@@ -71,15 +78,7 @@ export async function linkDtksOnly(
 const SELF_VIEW = `
 CREATE OR REPLACE TABLE self_link AS
 SELECT d.id_dtks, d.id_keluarga, d._baris,
-  CASE WHEN d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik) THEN d.nik END AS nik,
-  CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
-  nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
-  d.tgl_lahir, d.jenis_kelamin,
-  -- A placeholder (or the member's own name) is no mother's name: missing, not a disagreement.
-  CASE WHEN NOT padan_ibu_pengisi(d.nama_ibu_kandung)
-    AND padan_teks_bentuk(d.nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(d.nama) THEN nullif(d.nama_ibu_norm, '') END AS nama_ibu_norm,
-  d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
-  CASE WHEN d.no_kk_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.no_kk) THEN d.no_kk END AS no_kk,
+  ${DTKS_COMPARED_COLUMNS},
   NULL::VARCHAR AS hh_kk, NULL::VARCHAR AS nik_kk
 FROM dtks d
 WHERE d.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')

@@ -9,6 +9,23 @@ import { type Comparison, type LinkResult, type LinkSettings, link } from './mat
  * registered twice under different NIKs (both rows link to one Dukcapil record).
  */
 
+/**
+ * What a DTKS row brings to a comparison (d is the dtks table): the NIK when it is one, the
+ * prefix an Excel-mangled NIK still shows, the name keys, the birth date and sex, the mother's
+ * name, the region codes and the KK. NIK recovery and the DTKS-only deduplication compare the same.
+ */
+export const DTKS_COMPARED_COLUMNS = `
+  CASE WHEN d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik) THEN d.nik END AS nik,
+  -- Excel keeps the first significant digits of a mangled NIK: its kecamatan code is still known.
+  CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
+  nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
+  d.tgl_lahir, d.jenis_kelamin,
+  -- A placeholder (or the member's own name) is no mother's name: missing, not a disagreement.
+  CASE WHEN NOT padan_ibu_pengisi(d.nama_ibu_kandung)
+    AND padan_teks_bentuk(d.nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(d.nama) THEN nullif(d.nama_ibu_norm, '') END AS nama_ibu_norm,
+  d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
+  CASE WHEN d.no_kk_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.no_kk) THEN d.no_kk END AS no_kk`;
+
 /** Left rows: every DTKS row, with what its household already tells (the Dukcapil KK of members that matched). */
 export const LEFT_VIEW = `
 CREATE OR REPLACE TABLE link_left AS
@@ -24,16 +41,7 @@ WITH hh AS (
   QUALIFY row_number() OVER (PARTITION BY id_keluarga ORDER BY n DESC, no_kk) = 1
 )
 SELECT d.id_dtks,
-  CASE WHEN d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik) THEN d.nik END AS nik,
-  -- Excel keeps the first significant digits of a mangled NIK: its kecamatan code is still known.
-  CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
-  nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
-  d.tgl_lahir, d.jenis_kelamin,
-  -- A placeholder (or the member's own name) is no mother's name: missing, not a disagreement.
-  CASE WHEN NOT padan_ibu_pengisi(d.nama_ibu_kandung)
-    AND padan_teks_bentuk(d.nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(d.nama) THEN nullif(d.nama_ibu_norm, '') END AS nama_ibu_norm,
-  d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
-  CASE WHEN d.no_kk_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.no_kk) THEN d.no_kk END AS no_kk,
+  ${DTKS_COMPARED_COLUMNS},
   hh.hh_kk,
   -- The KK of the record a borrowed NIK points to: the person is usually in that family too.
   bc.no_kk AS nik_kk

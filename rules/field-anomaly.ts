@@ -5,10 +5,9 @@ import { ageSql } from './sql.js';
  * The Dukcapil occupation list (JENIS_PKRJN) as SIKS-NG operators type it: the entries that are no
  * work, and the pupils and retirees among them. Matched as patterns because PEKERJAAN is free text.
  */
-export const NO_WORK =
-  'BELUM|TIDAK BEKERJA|MENGURUS RUMAH|IBU RUMAH|^IRT$|PELAJAR|MAHASISWA|SISWA|PENSIUN|LAINNYA';
-export const PUPIL = 'PELAJAR|MAHASISWA|SISWA';
-export const RETIREE = 'PENSIUN|PURNAWIRAWAN';
+const NO_WORK = 'BELUM|TIDAK BEKERJA|MENGURUS RUMAH|IBU RUMAH|^IRT$|PELAJAR|MAHASISWA|SISWA|PENSIUN|LAINNYA';
+const PUPIL = 'PELAJAR|MAHASISWA|SISWA';
+const RETIREE = 'PENSIUN|PURNAWIRAWAN';
 
 /**
  * Single-field anomalies operators fix in SIKS-NG: an impossible age or a birth date in the future,

@@ -1,4 +1,5 @@
 import type { Rule } from './rule.js';
+import { ageSql } from './sql.js';
 
 /**
  * The head of household died and other members live on: the household keeps its aid but needs a
@@ -32,7 +33,7 @@ export const headDeceased: Rule = {
         SELECT h.id_dtks, l.id_dtks AS calon, l.hubungan, count(*) OVER (PARTITION BY h.id_dtks) AS hidup,
           row_number() OVER (PARTITION BY h.id_dtks ORDER BY
             (l.hubungan IN ('ISTRI', 'SUAMI')) DESC,
-            (date_diff('year', l.tgl_lahir, $ref::DATE) >= ${config.household.adultAge}) DESC NULLS LAST,
+            (${ageSql('l.tgl_lahir', '$ref::DATE')} >= ${config.household.adultAge}) DESC NULLS LAST,
             l.tgl_lahir NULLS LAST, l._baris) AS rn
         FROM heads h JOIN living l ON l.id_keluarga = h.id_keluarga
       )

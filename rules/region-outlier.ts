@@ -58,8 +58,8 @@ export const regionOutlier: Rule = {
       .map(([k, v]) => `WHEN '${k}' THEN '${v}'`)
       .join(' ')} END`;
     const sums = measures.map((m) => `sum(${m}) AS ${m}`).join(', ');
-    // Median and MAD of the rates of one peer group, for every unit of the group.
-    const spread = (group: string) => `
+    // The median rate of each peer group and how many regions it has (the MAD follows in `mad`).
+    const peerMedian = (group: string) => `
       SELECT tingkat, ukuran, ${group} AS kelompok, median(rate) AS med, count(*) AS peers FROM eligible GROUP BY ALL`;
     await emit(
       'id_dtks, wilayah, field, evidence, confidence, detail, suggested_action',
@@ -87,8 +87,8 @@ export const regionOutlier: Rule = {
         SELECT tingkat, kode, induk, induk_luas, n, keluarga, ukuran, kasus, kasus / n AS rate
         FROM (UNPIVOT units ON ${measures.join(', ')} INTO NAME ukuran VALUE kasus)
         WHERE n >= ${config.regionOutlier.minRows}),
-      narrow AS (${spread('induk')}),
-      wide AS (${spread('induk_luas')}),
+      narrow AS (${peerMedian('induk')}),
+      wide AS (${peerMedian('induk_luas')}),
       placed AS (
         -- The narrow group when it has enough peers, else the wide one.
         SELECT e.*, CASE WHEN nw.peers >= ${config.regionOutlier.minPeers} THEN 'sempit' ELSE 'luas' END AS lingkup,

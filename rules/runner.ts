@@ -1,5 +1,4 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { Config } from '../pipeline/config.js';
 import type { Db } from '../pipeline/db.js';
 import { CATALOGUE } from './catalogue.js';
 import { EMITTED_COLUMNS_DDL, type Rule, type RuleContext, type Stage } from './rule.js';
@@ -80,7 +79,7 @@ export function disabledReads(
  * then copied into `findings` with the rule's id and action. A rule that writes `findings` itself
  * is caught by the count.
  */
-export async function runRule(rule: Rule, ctx: RunContext): Promise<number> {
+export async function runRule(rule: Rule, ctx: RunContext): Promise<void> {
   const { db } = ctx;
   await db.exec(EMITTED_COLUMNS_DDL);
   const before = await db.count('SELECT count(*) FROM main.findings');
@@ -97,9 +96,7 @@ export async function runRule(rule: Rule, ctx: RunContext): Promise<number> {
     INSERT INTO main.findings BY NAME
     SELECT * REPLACE (${fill} AS reason), '${rule.id}' AS rule, '${rule.action}' AS action
     FROM rule_output`);
-  const emitted = await db.count('SELECT count(*) FROM rule_output');
   await db.exec('DROP TABLE rule_output');
-  return emitted;
 }
 
 async function checkReasons(db: Db, rule: Rule): Promise<void> {
@@ -117,16 +114,4 @@ async function checkReasons(db: Db, rule: Rule): Promise<void> {
   if (regionLevel > 0 && !rule.reasons.every((r) => r === 'REGION_OUTLIER')) {
     throw new Error(`rule ${rule.id} emitted ${regionLevel} findings without id_dtks`);
   }
-}
-
-/** Config keys as dotted paths, for checking what rules declare under `settings`. */
-export function configPaths(config: Config): string[] {
-  const paths: string[] = [];
-  const walk = (value: unknown, prefix: string) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
-    } else paths.push(prefix);
-  };
-  walk(config, '');
-  return paths;
 }
