@@ -50,7 +50,7 @@ export const duplicateDtksOnly: Rule = {
         GROUP BY id)
       SELECT g.id_dtks,
         'Orang yang sama terdaftar ' || g.n || ' kali di DTKS dan tidak dikenal Dukcapil (ditemukan dengan mencocokkan nama, tanggal lahir, nama ibu dan wilayah; keyakinan ' ||
-          ${percentSql('s.p')} || ', ambang ${Math.round(config.matching.autoThreshold * 1000) / 10}%); dipertahankan ID DTKS ' || g.kept ||
+          ${percentSql('s.p')} || ', ambang ${String(Math.round(config.matching.autoThreshold * 1000) / 10).replace('.', ',')}%); dipertahankan ID DTKS ' || g.kept ||
           CASE WHEN g.kept_keluarga = g.id_keluarga THEN ' (keluarga yang sama)' ELSE ' (keluarga lain)' END,
         g.kept, 'PERSON', round(s.p, 4)
       FROM g JOIN sure s ON s.id = g.id_dtks
