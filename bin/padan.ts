@@ -151,7 +151,11 @@ program
   .requiredOption('--households <n>', 'DTKS households to generate', positiveInt)
   .requiredOption('--out <dir>', 'output folder for dtks.csv, dukcapil.csv, truth.csv')
   .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
-  .option('--profile <name>', 'error rates: clean, default or harsh', 'default')
+  .option(
+    '--profile <name>',
+    'error rates: clean, default, harsh or hard (call names, twins, households moving together, repeated Dukcapil NIKs)',
+    'default',
+  )
   .option(
     '--dukcapil-extra <x>',
     'non-poor Dukcapil households per DTKS household (distractors)',
