@@ -8,14 +8,14 @@ import type { Rule } from './rule.js';
  */
 export const movedDoubtful: Rule = {
   id: 'region.doubtful_move',
-  version: 1,
+  version: 2,
   reasons: ['REGION_INVALID'],
   action: 'review',
   severity: 'medium',
   stage: 'detect',
   description: {
-    id: 'Domisili Dukcapil berbeda, tetapi desa DTKS meragukan (nama kembar atau hanya dari kode wilayah)',
-    en: 'The Dukcapil domicile differs but the row’s desa is doubtful (twin names or code only)',
+    id: 'Domisili Dukcapil berbeda, tetapi desa DTKS meragukan (nama kembar, hampir sama, atau hanya dari kode wilayah)',
+    en: 'The Dukcapil domicile differs but the row’s desa is doubtful (twin or near-identical names, or code only)',
   },
   async run({ emit }) {
     await emit(
@@ -24,7 +24,8 @@ export const movedDoubtful: Rule = {
       SELECT p.id_dtks, 'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
           ' (' || p.dc_kode_desa || ') sedangkan desa DTKS ' || p.kode_desa ||
           CASE WHEN p.wilayah_metode = 'KODE' THEN ' hanya ditentukan dari KODE WILAYAH'
-               ELSE ' bernama sama dengan desa Dukcapil' END,
+               WHEN padan_wilayah_kunci(r.desa, 'desa') = v.nama_kunci THEN ' bernama sama dengan desa Dukcapil'
+               ELSE ' bernama hampir sama dengan desa Dukcapil (mungkin salah ketik)' END,
         'Periksa desa/kelurahan dan KODE WILAYAH anggota ini; bila benar pindah, nonaktifkan melalui SIKS-NG'
       FROM dtks_padan p
       JOIN raw_dtks r ON r._baris = p._baris
