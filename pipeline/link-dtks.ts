@@ -17,11 +17,12 @@ import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
  * Dukcapil; the prior is estimated on these pairs), and the same bar: a pair is one person only
  * at or above the auto-accept probability with names that really agree.
  *
- * Relatives are not one person: two rows of one household must also agree on the whole birth date
- * and strongly on the name (a member typed twice does; twins, siblings and a parent do not), and
- * a pair that is not sure enough only goes to review. Groups that touch a row of
- * duplicate.same_nik (the same NIK and identity) are left to that rule (duplicate.dtks_only skips
- * them), so that no row is kept by one rule and deactivated by the other.
+ * Relatives are not one person: two rows of one household must also be one person typed twice
+ * (padan_satu_orang: the same name up to a slip or worn down, the same sex, a birth date not
+ * plainly different; twins, siblings and a parent are not), and a pair that is not sure enough
+ * only goes to review. In a group that touches rows of duplicate.same_nik (the same NIK and
+ * identity), that rule's survivor is the group's (duplicate.dtks_only), so that no row is kept by
+ * one rule and deactivated by the other.
  *
  * Writes `dtks_only_pairs` (every pair scored in the review band or above, with the decision and
  * how its fields compare, in words) and
@@ -45,22 +46,28 @@ export async function linkDtksOnly(
   }
   const result = await link(db, selfSettings(config, withoutRegionPenalty(model)), progress);
   const { autoThreshold, reviewThreshold } = config.matching;
-  const acceptable = `(${acceptanceGuard('s')} AND (la.id_keluarga <> lb.id_keluarga
-      OR (s.nama_level >= ${gammaOf('nama', 'sama tanpa spasi')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
-        AND s.jenis_kelamin_level <> 0)))`;
+  // A call name (WAWAN, HERMAWAN) between two DTKS rows of different households: with the whole
+  // birth date, the mother's name and the sex agreeing, as NIK recovery asks for the KK.
+  const callName = `(s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
+      AND s.nama_ibu_level = ${gammaOf('nama_ibu', 'sama')} AND s.jenis_kelamin_level <> 0)`;
+  const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND (la.id_keluarga <> lb.id_keluarga
+      OR padan_satu_orang(la.nama_norm, lb.nama_norm, la.nama_gabung, lb.nama_gabung, la.tgl_lahir, lb.tgl_lahir,
+        la.jenis_kelamin, lb.jenis_kelamin)))`;
   await db.exec(`
     CREATE OR REPLACE TABLE dtks_only_pairs AS
     SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
       CASE WHEN s.match_probability >= ${autoThreshold} AND ${acceptable} THEN 'DITERIMA'
            -- Asked about only when the names agree: two relatives (siblings share a KK, a mother, a
            -- desa) whose names differ are two people, however the rest agrees.
-           WHEN s.match_probability >= ${reviewThreshold} AND s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')} THEN 'RAGU'
+           WHEN s.match_probability >= ${reviewThreshold} AND (s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+             OR (s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')})) THEN 'RAGU'
       END AS keputusan,
       ${plainEvidenceSql('s')} AS bukti
     FROM self_link_scores s
     JOIN self_link la ON la.id_dtks = s.l_id
     JOIN self_link lb ON lb.id_dtks = s.r_id
-    WHERE s.match_probability >= ${reviewThreshold} AND s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+    WHERE s.match_probability >= ${reviewThreshold} AND (s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+      OR (s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}))
     ORDER BY a, b`);
   await groupAccepted(db);
   const counts = await db.one<{ accepted: number; uncertain: number }>(`
@@ -79,7 +86,7 @@ const SELF_VIEW = `
 CREATE OR REPLACE TABLE self_link AS
 SELECT d.id_dtks, d.id_keluarga, d._baris,
   ${DTKS_COMPARED_COLUMNS},
-  NULL::VARCHAR AS hh_kk, NULL::VARCHAR AS nik_kk
+  NULL::VARCHAR AS hh_kk, NULL::VARCHAR AS hh_desa, NULL::VARCHAR AS nik_kk
 FROM dtks d
 WHERE d.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
 ORDER BY d._baris`;
@@ -122,6 +129,14 @@ function selfSettings(config: Config, model: LinkModel): LinkSettings {
         name: 'nama_tgl_lahir',
         leftKey: "l.nama_gabung || '|' || l.tgl_lahir",
         rightKey: "r.nama_gabung || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+      },
+      {
+        // The same full name anywhere, for a person registered again elsewhere with the birth date
+        // also typed differently (a default date, the year off): a common name's block is dropped.
+        name: 'nama',
+        leftKey: 'l.nama_gabung',
+        rightKey: 'r.nama_gabung',
         maxBlockSize: cap,
       },
       {

@@ -19,6 +19,8 @@ export const DTKS_COMPARED_COLUMNS = `
   -- Excel keeps the first significant digits of a mangled NIK: its kecamatan code is still known.
   CASE WHEN d.nik_bentuk = 'EXCEL' THEN nullif(left(regexp_replace(split_part(upper(d.nik), 'E', 1), '[^0-9]', '', 'g'), 6), '') END AS nik_awal,
   nullif(d.nama_norm, '') AS nama_norm, nullif(d.nama_gabung, '') AS nama_gabung, d.nama_fonetik[1] AS fonetik1,
+  -- A one-token name may be a call name (PARMAN for SUPARMAN): the call-name level compares it.
+  CASE WHEN d.nama_norm <> '' AND NOT contains(d.nama_norm, ' ') THEN d.nama_norm END AS nama_tunggal,
   d.tgl_lahir, d.jenis_kelamin,
   -- A placeholder (or the member's own name) is no mother's name: missing, not a disagreement.
   CASE WHEN NOT padan_ibu_pengisi(d.nama_ibu_kandung)
@@ -26,14 +28,17 @@ export const DTKS_COMPARED_COLUMNS = `
   d.kode_desa, d.kode_kecamatan, d.kode_kabupaten, d.kode_provinsi,
   CASE WHEN d.no_kk_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.no_kk) THEN d.no_kk END AS no_kk`;
 
-/** Left rows: every DTKS row, with what its household already tells (the Dukcapil KK of members that matched). */
+/**
+ * Left rows: every DTKS row, with what its household already tells: the Dukcapil KK of members
+ * that matched, and the desa Dukcapil has that KK in (where a household that moved together lives).
+ */
 export const LEFT_VIEW = `
 CREATE OR REPLACE TABLE link_left AS
 WITH hh AS (
   -- The family card Dukcapil gives most members of this DTKS household that matched exactly; a
   -- tie goes to the smaller number (mode() would pick by thread order and change the candidates).
-  SELECT id_keluarga, no_kk AS hh_kk FROM (
-    SELECT d.id_keluarga, c.no_kk, count(*) AS n
+  SELECT id_keluarga, no_kk AS hh_kk, kode_desa AS hh_desa FROM (
+    SELECT d.id_keluarga, c.no_kk, min(c.kode_desa) AS kode_desa, count(*) AS n
     FROM dtks d JOIN matches m ON m.id_dtks = d.id_dtks AND m.status = 'PADAN'
     JOIN dukcapil c ON c._baris = m.dukcapil_baris
     WHERE c.no_kk IS NOT NULL
@@ -42,7 +47,7 @@ WITH hh AS (
 )
 SELECT d.id_dtks,
   ${DTKS_COMPARED_COLUMNS},
-  hh.hh_kk,
+  hh.hh_kk, hh.hh_desa,
   -- The KK of the record a borrowed NIK points to: the person is usually in that family too.
   bc.no_kk AS nik_kk
 FROM dtks d
@@ -57,6 +62,7 @@ CREATE OR REPLACE TABLE link_right AS
 SELECT c._baris AS id,
   CASE WHEN c.nik_bentuk = 'ANGKA16' THEN c.nik END AS nik,
   nullif(c.nama_norm, '') AS nama_norm, nullif(c.nama_gabung, '') AS nama_gabung, c.nama_fonetik[1] AS fonetik1,
+  CASE WHEN c.nama_norm <> '' AND NOT contains(c.nama_norm, ' ') THEN c.nama_norm END AS nama_tunggal,
   c.tgl_lahir, c.jenis_kelamin, nullif(c.nama_ibu_norm, '') AS nama_ibu_norm,
   c.kode_desa, left(c.kode_desa, 8) AS kode_kecamatan, left(c.kode_desa, 5) AS kode_kabupaten,
   left(c.kode_desa, 2) AS kode_provinsi, c.no_kk
@@ -94,6 +100,11 @@ export const COMPARISONS: Comparison[] = [
             OR list_has_all(string_split(r.nama_norm, ' '), string_split(l.nama_norm, ' ')))`,
       },
       { label: 'mirip (JW ≥ 0.88)', when: 'jaro_winkler_similarity(l.nama_norm, r.nama_norm) >= 0.88' },
+      {
+        // HERMAWAN typed as WAWAN, SUPARMAN as PARMAN, RIDWAN as IWAN (padan_panggilan in match.ts).
+        label: 'nama panggilan',
+        when: 'padan_panggilan(l.nama_tunggal, r.nama_norm) OR padan_panggilan(r.nama_tunggal, l.nama_norm)',
+      },
       { label: 'fonetik nama depan sama', when: "l.fonetik1 = r.fonetik1 AND l.fonetik1 <> ''" },
     ],
   },
@@ -141,12 +152,23 @@ export const COMPARISONS: Comparison[] = [
   },
   {
     name: 'wilayah',
-    nullWhen: 'l.kode_kabupaten IS NULL OR r.kode_desa IS NULL',
+    // Against the DTKS region, or the desa the household's Dukcapil KK is in: when a household moved
+    // together, its region in DTKS is where it was, and the disagreement is the move.
+    nullWhen: '(l.kode_kabupaten IS NULL AND l.hh_desa IS NULL) OR r.kode_desa IS NULL',
     levels: [
-      { label: 'desa sama', when: 'l.kode_desa = r.kode_desa' },
-      { label: 'kecamatan sama', when: 'l.kode_kecamatan = r.kode_kecamatan' },
-      { label: 'kabupaten/kota sama', when: 'l.kode_kabupaten = r.kode_kabupaten' },
-      { label: 'provinsi sama', when: 'l.kode_provinsi = r.kode_provinsi' },
+      { label: 'desa sama', when: 'l.kode_desa = r.kode_desa OR l.hh_desa = r.kode_desa' },
+      {
+        label: 'kecamatan sama',
+        when: 'l.kode_kecamatan = r.kode_kecamatan OR left(l.hh_desa, 8) = r.kode_kecamatan',
+      },
+      {
+        label: 'kabupaten/kota sama',
+        when: 'l.kode_kabupaten = r.kode_kabupaten OR left(l.hh_desa, 5) = r.kode_kabupaten',
+      },
+      {
+        label: 'provinsi sama',
+        when: 'l.kode_provinsi = r.kode_provinsi OR left(l.hh_desa, 2) = r.kode_provinsi',
+      },
     ],
   },
   {
@@ -194,8 +216,25 @@ export function gammaOf(comparison: string, label: string): number {
  * their names tell them apart, so no sum of other agreements may outvote a name that disagrees.
  */
 export function acceptanceGuard(alias = 's'): string {
-  return `(${alias}.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
-    AND (${alias}.tgl_lahir_level <> 0 OR ${alias}.nik_level >= ${gammaOf('nik', 'beda satu digit')}))`;
+  return `((${alias}.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+    AND (${alias}.tgl_lahir_level <> 0 OR ${alias}.nik_level >= ${gammaOf('nik', 'beda satu digit')}))
+    OR ${callNameGuard(alias)})`;
+}
+
+/**
+ * A call name (WAWAN for HERMAWAN) agrees with many formal names: it is evidence only with the
+ * exact birth date and the family card (the row's own KK, its household's KK in Dukcapil), the
+ * mother's name, or the NIK itself, at most one slip away; or with the very NIK and a birth date
+ * that is only slipped (a default date, the year off), never plainly different (a child carrying
+ * a parent's NIK).
+ */
+function callNameGuard(alias: string): string {
+  return `(${alias}.nama_level = ${gammaOf('nama', 'nama panggilan')}
+    AND ((${alias}.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
+        AND (${alias}.kk_level = 1 OR ${alias}.kk_keluarga_level = 1
+          OR ${alias}.nama_ibu_level = ${gammaOf('nama_ibu', 'sama')}
+          OR ${alias}.nik_level >= ${gammaOf('nik', 'beda satu digit')}))
+      OR (${alias}.nik_level = ${gammaOf('nik', 'sama')} AND ${alias}.tgl_lahir_level > 0)))`;
 }
 
 export function linkSettings(config: Config): LinkSettings {
@@ -311,22 +350,77 @@ export async function matchProbabilistic(
   const { autoThreshold, reviewThreshold, minWeightMargin } = config.matching;
   await db.exec(`
     CREATE OR REPLACE TABLE prob_best AS
-    WITH ranked AS (
-      SELECT s.l_id AS id_dtks, s.r_id AS dukcapil_baris, s.match_weight, s.match_probability,
-        ${acceptanceGuard('s')} AS cukup_bukti,
-        row_number() OVER (PARTITION BY s.l_id ORDER BY s.match_weight DESC, s.r_id) AS rk
+    WITH taken AS (
+      -- Twins are two people: a record an exact match gave another row of this household is not
+      -- this row's, unless the two rows are one person typed twice (padan_satu_orang, DOMAIN.md).
+      SELECT s.l_id, s.r_id
       FROM nik_link_scores s
+      JOIN dtks d ON d.id_dtks = s.l_id
+      JOIN matches m ON m.dukcapil_baris = s.r_id AND m.status = 'PADAN' AND m.id_dtks <> s.l_id
+      JOIN dtks h ON h.id_dtks = m.id_dtks AND h.id_keluarga = d.id_keluarga
+      WHERE NOT padan_satu_orang(d.nama_norm, h.nama_norm, d.nama_gabung, h.nama_gabung, d.tgl_lahir, h.tgl_lahir,
+        d.jenis_kelamin, h.jenis_kelamin)
+    ),
+    ranked AS (
+      -- Candidates with enough evidence first: a relative whose KK, desa and mother agree can outweigh
+      -- the person, but a name that disagrees rules them out.
+      SELECT s.l_id AS id_dtks, s.r_id AS dukcapil_baris, s.match_weight, s.match_probability, r.nik AS r_nik,
+        ${acceptanceGuard('s')} AS cukup_bukti,
+        row_number() OVER (PARTITION BY s.l_id ORDER BY ${acceptanceGuard('s')} DESC, s.match_weight DESC, s.r_id) AS rk
+      FROM nik_link_scores s
+      JOIN link_right r ON r.id = s.r_id
+      ANTI JOIN taken t ON t.l_id = s.l_id AND t.r_id = s.r_id
+    ),
+    runner AS (
+      -- The strongest other candidate that could be this person too. A copy of the best record (its
+      -- NIK repeated in Dukcapil) is the same person, not a rival.
+      SELECT o.id_dtks, max(o.match_weight) AS match_weight,
+        arg_max(o.match_probability, o.match_weight) AS match_probability
+      FROM ranked o JOIN ranked b ON b.id_dtks = o.id_dtks AND b.rk = 1
+      WHERE o.rk > 1 AND o.cukup_bukti AND o.r_nik IS DISTINCT FROM b.r_nik
+      GROUP BY o.id_dtks
     )
     SELECT b.id_dtks, b.dukcapil_baris, b.match_weight, b.match_probability,
       n.match_weight AS second_weight, n.match_probability AS second_probability, b.cukup_bukti,
+      false AS dipakai_anggota_lain,
       CASE
         WHEN b.match_probability >= ${autoThreshold} AND b.cukup_bukti
           AND (n.match_weight IS NULL OR b.match_weight - n.match_weight >= ${minWeightMargin}) THEN 'DITERIMA'
         WHEN b.match_probability >= ${reviewThreshold} THEN 'RAGU'
         ELSE 'DITOLAK'
       END AS keputusan
-    FROM ranked b LEFT JOIN ranked n ON n.id_dtks = b.id_dtks AND n.rk = 2
+    FROM ranked b LEFT JOIN runner n ON n.id_dtks = b.id_dtks
     WHERE b.rk = 1;
+
+    -- A record an exact match already gave a row of another household goes to this row
+    -- automatically only when the two rows can be one person registered twice (the same name with
+    -- any birth date will do here; a twin registered again elsewhere under a broken NIK is not its
+    -- twin): otherwise a person looks.
+    UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
+    WHERE keputusan = 'DITERIMA' AND id_dtks IN (
+      SELECT a.id_dtks FROM prob_best a
+      JOIN dtks da ON da.id_dtks = a.id_dtks
+      JOIN matches m ON m.dukcapil_baris = a.dukcapil_baris AND m.status = 'PADAN' AND m.id_dtks <> a.id_dtks
+      JOIN dtks db ON db.id_dtks = m.id_dtks
+      WHERE da.nama_gabung IS DISTINCT FROM db.nama_gabung
+        AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
+          da.jenis_kelamin, db.jenis_kelamin)
+        AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
+
+    -- One record, one member: when two rows of a household that are not one person would both take
+    -- the same record, the weaker one goes to review.
+    UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
+    WHERE id_dtks IN (
+      SELECT a.id_dtks FROM prob_best a
+      JOIN dtks da ON da.id_dtks = a.id_dtks
+      JOIN prob_best b ON b.dukcapil_baris = a.dukcapil_baris AND b.id_dtks <> a.id_dtks AND b.keputusan = 'DITERIMA'
+      JOIN dtks db ON db.id_dtks = b.id_dtks AND db.id_keluarga = da.id_keluarga
+      WHERE a.keputusan = 'DITERIMA'
+        AND (b.match_weight > a.match_weight OR (b.match_weight = a.match_weight AND b.id_dtks < a.id_dtks))
+        AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
+          da.jenis_kelamin, db.jenis_kelamin)
+        AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
+        AND b.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
 
     -- Rows exact matching did not confirm take an accepted probabilistic match.
     UPDATE matches SET status = 'PADAN', dukcapil_baris = p.dukcapil_baris, yakin = round(p.match_probability, 4),
@@ -394,6 +488,7 @@ const PLAIN: Record<string, { levels: string[]; differs?: string }> = {
       'nama sangat mirip',
       'nama yang satu memuat yang lain',
       'nama mirip',
+      'nama panggilan dari nama yang lain',
       'hanya bunyi nama depan yang sama',
     ],
     differs: 'nama berbeda',

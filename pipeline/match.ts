@@ -21,6 +21,15 @@ export function identityMacros(config: Config): string {
                OR list_has_all(string_split(b, ' '), string_split(a, ' '))) THEN 0.92
            ELSE 0 END)
   END;
+  -- Whether the one-token name x is a call name (nama panggilan) of the name b, DOMAIN.md: the end
+  -- of one of b's tokens (PARMAN: SUPARMAN, YATI: NURHAYATI, ANI: MAHARANI), that end after an I
+  -- (IWAN: RIDWAN) or with its first syllable doubled (WAWAN: HERMAWAN, DIDI: RUSDI). An end of
+  -- three letters only from a token at least two letters longer; shorter is part of too many names.
+  CREATE OR REPLACE MACRO padan_panggilan(x, b) AS coalesce(len(x) >= 3 AND list_bool_or(list_transform(
+    string_split(b, ' '), t -> t <> x AND (
+      (len(t) >= len(x) + CASE WHEN len(x) = 3 THEN 2 ELSE 1 END AND ends_with(t, x))
+      OR (len(x) >= 4 AND left(x, 1) = 'I' AND len(t) >= len(x) AND ends_with(t, substr(x, 2)))
+      OR (len(x) >= 4 AND left(x, 2) = left(substr(x, 3), 2) AND len(t) > len(x) - 2 AND ends_with(t, substr(x, 3)))))), false);
   -- Birth-date agreement level. The near levels are the typing slips seen in DTKS: day and month
   -- swapped, the year off by one, or a default date (31 Dec, 1 Jul, the 15th) standing for an
   -- unknown day in the same year.
@@ -42,6 +51,24 @@ export function identityMacros(config: Config): string {
       AND ((nama_mirip >= ${nameStrong} AND tgl_level <> 'BERBEDA')
         OR (nama_mirip >= ${nameWeak} AND tgl_level = 'SAMA')),
       false);
+  -- Whether the name a is b worn down the way operators wear names down: every token of a is a
+  -- token of b, its initial, its call name or it with one slip (SETIA B, SHEENAZ, RIZI, SUKARON for
+  -- SETIA BAGAS, SHEENAZ SAPUTRI, FARIZI, SUKARNO). A twin's name has a token of its own.
+  CREATE OR REPLACE MACRO padan_nama_aus(a, b) AS coalesce(list_bool_and(list_transform(string_split(a, ' '),
+    x -> list_bool_or(list_transform(string_split(b, ' '), t -> x = t
+      OR (len(x) = 1 AND left(t, 1) = x)
+      OR padan_panggilan(x, t)
+      OR (len(x) >= 4 AND damerau_levenshtein(x, t) <= 1))))), false);
+  -- Two DTKS rows of one household are one person typed twice only with a birth date that is not
+  -- plainly different and the same name, or, with the same sex, a name one slip away (one in eight
+  -- letters, spaces aside; a swap of two letters is one slip) or one worn down from the other.
+  -- Twins share everything else, and their names often share all tokens but one.
+  CREATE OR REPLACE MACRO padan_satu_orang(nama_a, nama_b, gabung_a, gabung_b, tgl_a, tgl_b, jk_a, jk_b) AS coalesce(
+    padan_tanggal_level(tgl_a, tgl_b) <> 'BERBEDA'
+    AND (gabung_a = gabung_b
+      OR ((jk_a IS NULL OR jk_b IS NULL OR jk_a = jk_b)
+        AND (damerau_levenshtein(gabung_a, gabung_b) <= greatest(1, least(len(gabung_a), len(gabung_b)) // 8)
+          OR padan_nama_aus(nama_a, nama_b) OR padan_nama_aus(nama_b, nama_a)))), false);
   -- How sure the identity is, for the confidence of field corrections.
   CREATE OR REPLACE MACRO padan_identitas_yakin(nama_mirip, tgl_level) AS round(CASE
     WHEN nama_mirip >= 0.97 AND tgl_level = 'SAMA' THEN 0.99
@@ -100,7 +127,35 @@ export async function matchExact(db: Db, config: Config): Promise<MatchResult> {
     FROM usable u
     LEFT JOIN best b USING (id_dtks)
     LEFT JOIN dukcapil_nik_count k ON k.nik = u.nik
-    ORDER BY u._baris;`);
+    ORDER BY u._baris;
+
+    -- Twins are two people: when rows of one household that are not one person typed twice are
+    -- confirmed to the same record (a twin carrying the other's NIK, their names alike), the row
+    -- whose name agrees best keeps it; the other's NIK is someone else's, and matching looks further.
+    UPDATE matches SET status = 'BEDA_ORANG', yakin = NULL, metode = NULL
+    WHERE id_dtks IN (
+      SELECT a.id_dtks FROM matches a
+      JOIN dtks da ON da.id_dtks = a.id_dtks
+      JOIN matches b ON b.dukcapil_baris = a.dukcapil_baris AND b.id_dtks <> a.id_dtks AND b.status = 'PADAN'
+      JOIN dtks db ON db.id_dtks = b.id_dtks AND db.id_keluarga = da.id_keluarga
+      WHERE a.status = 'PADAN' AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
+          da.jenis_kelamin, db.jenis_kelamin)
+        AND (b.nama_mirip > a.nama_mirip OR (b.nama_mirip = a.nama_mirip AND db._baris < da._baris)));
+
+    -- A NIK repeated in Dukcapil with the same identity is one person recorded twice: its copies
+    -- stand for the first record, so rows linked to either copy are the same person.
+    CREATE OR REPLACE TABLE dukcapil_salinan AS
+    WITH rep AS (
+      SELECT c._baris, c.nik, c.nama_norm, c.tgl_lahir, c.jenis_kelamin FROM dukcapil c
+      JOIN dukcapil_nik_count k ON k.nik = c.nik AND k.n > 1 WHERE c.nik_bentuk = 'ANGKA16'
+    ),
+    first AS (SELECT nik, min(_baris) AS pertama FROM rep GROUP BY nik)
+    SELECT r._baris, f.pertama AS orang_baris
+    FROM rep r JOIN first f USING (nik) JOIN rep p ON p._baris = f.pertama
+    WHERE r._baris <> f.pertama
+      AND padan_identitas_sama(padan_nama_mirip(r.nama_norm, p.nama_norm), padan_tanggal_level(r.tgl_lahir, p.tgl_lahir),
+        r.jenis_kelamin, p.jenis_kelamin)
+    ORDER BY r._baris;`);
   const counts = await db.one<Record<string, number>>(`
     SELECT count(*) AS matched,
       count(*) FILTER (WHERE status = 'PADAN') AS confirmed,
@@ -124,7 +179,7 @@ export async function matchExact(db: Db, config: Config): Promise<MatchResult> {
 export const MATCHED_VIEW = `
 CREATE OR REPLACE VIEW dtks_padan AS
 SELECT d.*, m.status AS padan_status, m.metode AS padan_metode, m.yakin, m.nama_mirip, m.tgl_level,
-  m.dukcapil_baris AS dc_baris,
+  m.dukcapil_baris AS dc_baris, coalesce(sal.orang_baris, m.dukcapil_baris) AS dc_orang,
   c.nik AS dc_nik, c.no_kk AS dc_no_kk, c.nama AS dc_nama, c.nama_norm AS dc_nama_norm,
   c.tgl_lahir AS dc_tgl_lahir, c.jenis_kelamin AS dc_jenis_kelamin, c.nama_ibu_kandung AS dc_nama_ibu_kandung,
   c.kode_desa AS dc_kode_desa, c.stat_hidup AS dc_stat_hidup, c.tgl_kematian AS dc_tgl_kematian
@@ -132,4 +187,5 @@ FROM dtks d
 LEFT JOIN matches m ON m.id_dtks = d.id_dtks
 -- The status test sits in the subquery: in the LEFT JOIN's condition it forces a nested-loop join.
 LEFT JOIN (SELECT pm.id_dtks AS padan_id, dc.* FROM matches pm JOIN dukcapil dc ON dc._baris = pm.dukcapil_baris
-           WHERE pm.status = 'PADAN') c ON c.padan_id = d.id_dtks`;
+           WHERE pm.status = 'PADAN') c ON c.padan_id = d.id_dtks
+LEFT JOIN dukcapil_salinan sal ON sal._baris = c._baris`;

@@ -14,7 +14,7 @@ const SURVIVOR_ORDER = `(d.wilayah_status = 'RESOLVED') DESC,
  */
 export const duplicateDtksOnly: Rule = {
   id: 'duplicate.dtks_only',
-  version: 1,
+  version: 2,
   reasons: ['DUPLICATE'],
   action: 'deactivate',
   severity: 'high',
@@ -29,19 +29,26 @@ export const duplicateDtksOnly: Rule = {
     await emit(
       'id_dtks, evidence, kept_id_dtks, scope, confidence',
       `
-      WITH same_nik AS (
-        -- Rows duplicate.same_nik decided on (deactivated or kept): their groups are its.
-        SELECT id_dtks FROM findings WHERE rule = 'duplicate.same_nik'
-        UNION SELECT kept_id_dtks FROM findings WHERE rule = 'duplicate.same_nik'),
+      WITH nik_gone AS (
+        -- Rows duplicate.same_nik deactivates, with the row it keeps for them.
+        SELECT id_dtks, kept_id_dtks FROM findings WHERE rule = 'duplicate.same_nik'),
+      members AS (
+        -- A row duplicate.same_nik already deactivates stands for the row it keeps.
+        SELECT g.kelompok, g.id_dtks, coalesce(n.kept_id_dtks, g.id_dtks) AS wakil, n.id_dtks IS NOT NULL AS sudah
+        FROM dtks_only_groups g LEFT JOIN nik_gone n USING (id_dtks)),
       groups AS (
-        SELECT * FROM dtks_only_groups
-        WHERE kelompok NOT IN (SELECT kelompok FROM dtks_only_groups WHERE id_dtks IN (SELECT id_dtks FROM same_nik))),
+        -- A group that joins two people of duplicate.same_nik is left to a person (the self-link
+        -- would overrule that rule's survivor); otherwise that rule's survivor is this group's too.
+        SELECT m.*, (m.wakil IN (SELECT kept_id_dtks FROM nik_gone)) AS nik_kept FROM members m
+        WHERE m.kelompok NOT IN (
+          SELECT kelompok FROM members WHERE wakil IN (SELECT kept_id_dtks FROM nik_gone)
+          GROUP BY kelompok HAVING count(DISTINCT wakil) > 1)),
       g AS (
-        SELECT g.kelompok, d.id_dtks, d.id_keluarga, d._baris,
+        SELECT g.kelompok, d.id_dtks, d.id_keluarga, g.sudah,
           count(*) OVER (PARTITION BY g.kelompok) AS n,
-          first_value(d.id_dtks) OVER w AS kept, first_value(d.id_keluarga) OVER w AS kept_keluarga
-        FROM groups g JOIN dtks d USING (id_dtks)
-        WINDOW w AS (PARTITION BY g.kelompok ORDER BY ${SURVIVOR_ORDER})),
+          first_value(g.wakil) OVER w AS kept, first_value(k.id_keluarga) OVER w AS kept_keluarga
+        FROM groups g JOIN dtks d USING (id_dtks) JOIN dtks k ON k.id_dtks = g.wakil
+        WINDOW w AS (PARTITION BY g.kelompok ORDER BY g.nik_kept DESC, ${SURVIVOR_ORDER.replaceAll('d.', 'k.')})),
       sure AS (
         -- How sure the link of each row into its group is: its strongest accepted pair.
         SELECT id, max(match_probability) AS p FROM (
@@ -54,7 +61,7 @@ export const duplicateDtksOnly: Rule = {
           CASE WHEN g.kept_keluarga = g.id_keluarga THEN ' (keluarga yang sama)' ELSE ' (keluarga lain)' END,
         g.kept, 'PERSON', round(s.p, 4)
       FROM g JOIN sure s ON s.id = g.id_dtks
-      WHERE g.id_dtks <> g.kept`,
+      WHERE g.id_dtks <> g.kept AND NOT g.sudah`,
     );
   },
 };
