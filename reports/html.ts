@@ -268,6 +268,11 @@ export function renderReport(s: Summary, runId: string): string {
 <tr><td>Dukcapil</td><td class="n">${num(s.rows.dukcapil_read, 'rows.dukcapil_read')}</td><td class="n">${num(s.rows.dukcapil_loaded, 'rows.dukcapil_loaded')}</td><td class="n">${num(s.rows.dukcapil_rejected, 'rows.dukcapil_rejected')}</td></tr>
 </tbody></table>
 <p class="catatan">Baris yang ditolak tercatat di rejected.csv dengan nomor baris dan alasannya; baris dibaca = dimuat + ditolak.</p>
+${
+  s.dukcapil_repeated.niks === 0
+    ? '<p class="catatan">Tidak ada NIK ganda di data Dukcapil.</p>'
+    : `<p>Di data Dukcapil ${num(s.dukcapil_repeated.niks, 'dukcapil_repeated.niks')} NIK muncul lebih dari sekali (${num(s.dukcapil_repeated.records, 'dukcapil_repeated.records')} baris); ${num(s.dukcapil_repeated.same_person, 'dukcapil_repeated.same_person')} salinan di antaranya orang yang sama yang tercatat dua kali, dan dipadankan sebagai satu orang. Laporkan NIK ganda ke Dukcapil untuk dibersihkan.</p>`
+}
 </section>
 
 <section>

@@ -87,6 +87,15 @@ export const SummarySchema = z
         "the operators' decisions honoured by this run (SPEC §5); stale keys match no finding any more",
       ),
     matching: counts.describe('rows by their match status with Dukcapil'),
+    dukcapil_repeated: z
+      .object({
+        niks: count.describe('well-formed NIKs that occur more than once in the Dukcapil extract'),
+        records: count.describe('Dukcapil records carrying such a NIK'),
+        same_person: count.describe(
+          'copies with the identity of the NIK’s first record: one person recorded twice, matched as one',
+        ),
+      })
+      .describe('NIKs repeated in the Dukcapil extract, a data problem for Dukcapil to fix'),
     programs: z.record(z.string(), z.object({ members: count, deactivated: count })),
     aid: z
       .object({
@@ -322,6 +331,11 @@ export async function buildSummary(
       `SELECT coalesce(m.status, CASE WHEN d.nik_bentuk = 'KOSONG' THEN 'NIK_KOSONG' ELSE 'NIK_TIDAK_VALID' END) AS k,
          count(*) AS n FROM dtks d LEFT JOIN matches m USING (id_dtks) GROUP BY 1`,
     ),
+    dukcapil_repeated: {
+      niks: await n('SELECT count(*) FROM dukcapil_nik_count WHERE n > 1'),
+      records: await n('SELECT coalesce(sum(n), 0) FROM dukcapil_nik_count WHERE n > 1'),
+      same_person: await n('SELECT count(*) FROM dukcapil_salinan'),
+    },
     programs,
     aid: {
       currency: 'IDR',
