@@ -44,18 +44,33 @@ WITH hh AS (
     WHERE c.no_kk IS NOT NULL
     GROUP BY d.id_keluarga, c.no_kk)
   QUALIFY row_number() OVER (PARTITION BY id_keluarga ORDER BY n DESC, no_kk) = 1
+),
+ibu AS (
+  -- The household's mother: the one woman among the head and the spouses (with none or two, none).
+  SELECT id_keluarga, min(nama_ibu_anak) AS nama_ibu_anak FROM (
+    SELECT id_keluarga, nullif(nama_norm, '') AS nama_ibu_anak FROM dtks
+    WHERE hubungan IN ('KEPALA KELUARGA', 'ISTRI', 'SUAMI') AND jenis_kelamin = 'P')
+  GROUP BY id_keluarga HAVING count(*) = 1
+),
+rows AS (
+  SELECT d.id_dtks, d.hubungan, i.nama_ibu_anak,
+    ${DTKS_COMPARED_COLUMNS},
+    hh.hh_kk, hh.hh_desa,
+    -- The KK of the record a borrowed NIK points to: the person is usually in that family too.
+    bc.no_kk AS nik_kk
+  FROM dtks d
+  LEFT JOIN hh ON hh.id_keluarga = d.id_keluarga
+  LEFT JOIN ibu i ON i.id_keluarga = d.id_keluarga
+  -- Joined through a subquery: a LEFT JOIN whose condition also tests the left side's status makes
+  -- DuckDB fall back to a nested-loop join.
+  LEFT JOIN (SELECT m.id_dtks, c.no_kk FROM matches m JOIN dukcapil c ON c._baris = m.dukcapil_baris
+             WHERE m.status = 'BEDA_ORANG') bc ON bc.id_dtks = d.id_dtks
 )
-SELECT d.id_dtks,
-  ${DTKS_COMPARED_COLUMNS},
-  hh.hh_kk, hh.hh_desa,
-  -- The KK of the record a borrowed NIK points to: the person is usually in that family too.
-  bc.no_kk AS nik_kk
-FROM dtks d
-LEFT JOIN hh ON hh.id_keluarga = d.id_keluarga
--- Joined through a subquery: a LEFT JOIN whose condition also tests the left side's status makes
--- DuckDB fall back to a nested-loop join.
-LEFT JOIN (SELECT m.id_dtks, c.no_kk FROM matches m JOIN dukcapil c ON c._baris = m.dukcapil_baris
-           WHERE m.status = 'BEDA_ORANG') bc ON bc.id_dtks = d.id_dtks`;
+-- A child's mother is the household's mother (DOMAIN.md): where the row's own NAMA IBU KANDUNG is
+-- missing, her name stands for it.
+SELECT * EXCLUDE (hubungan, nama_ibu_anak)
+  REPLACE (coalesce(nama_ibu_norm, CASE WHEN hubungan = 'ANAK' THEN nama_ibu_anak END) AS nama_ibu_norm)
+FROM rows`;
 
 export const RIGHT_VIEW = `
 CREATE OR REPLACE TABLE link_right AS
@@ -320,6 +335,17 @@ export function linkSettings(config: Config): LinkSettings {
   };
 }
 
+/**
+ * SQL: the DTKS row's name (alias `d`) is the record's (alias `r`) worn down, or the other way
+ * round (padan_nama_aus: an initial, a dropped or added token, a call name, a slip), with no sex
+ * against it. A twin's name is not its twin's worn down, so a record another row holds may still
+ * go to a row that is this person typed again under another name form.
+ */
+function wornDownFrom(d: string, r: string): string {
+  return `coalesce((${d}.jenis_kelamin IS NULL OR ${r}.jenis_kelamin IS NULL OR ${d}.jenis_kelamin = ${r}.jenis_kelamin)
+    AND (padan_nama_aus(${d}.nama_norm, ${r}.nama_norm) OR padan_nama_aus(${r}.nama_norm, ${d}.nama_norm)), false)`;
+}
+
 export interface ProbabilisticResult {
   link: Pick<
     LinkResult,
@@ -358,8 +384,10 @@ export async function matchProbabilistic(
       JOIN dtks d ON d.id_dtks = s.l_id
       JOIN matches m ON m.dukcapil_baris = s.r_id AND m.status = 'PADAN' AND m.id_dtks <> s.l_id
       JOIN dtks h ON h.id_dtks = m.id_dtks AND h.id_keluarga = d.id_keluarga
+      JOIN link_right r ON r.id = s.r_id
       WHERE NOT padan_satu_orang(d.nama_norm, h.nama_norm, d.nama_gabung, h.nama_gabung, d.tgl_lahir, h.tgl_lahir,
-        d.jenis_kelamin, h.jenis_kelamin)
+          d.jenis_kelamin, h.jenis_kelamin)
+        AND NOT ${wornDownFrom('d', 'r')}
     ),
     ranked AS (
       -- Candidates with enough evidence first: a relative whose KK, desa and mother agree can outweigh
@@ -402,9 +430,11 @@ export async function matchProbabilistic(
       JOIN dtks da ON da.id_dtks = a.id_dtks
       JOIN matches m ON m.dukcapil_baris = a.dukcapil_baris AND m.status = 'PADAN' AND m.id_dtks <> a.id_dtks
       JOIN dtks db ON db.id_dtks = m.id_dtks
+      JOIN link_right r ON r.id = a.dukcapil_baris
       WHERE da.nama_gabung IS DISTINCT FROM db.nama_gabung
         AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
           da.jenis_kelamin, db.jenis_kelamin)
+        AND NOT ${wornDownFrom('da', 'r')}
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
 
     -- One record, one member: when two rows of a household that are not one person would both take
