@@ -437,18 +437,35 @@ export async function matchProbabilistic(
         AND NOT ${wornDownFrom('da', 'r')}
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
 
-    -- One record, one member: when two rows of a household that are not one person would both take
-    -- the same record, the weaker one goes to review.
+    -- A member born the same day as another member of the household who is not this person (a
+    -- twin, DOMAIN.md) is taken automatically only for a record whose name is the row's own, or
+    -- its worn-down form: a name merely like the record's may be the twin's.
+    UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
+    WHERE keputusan = 'DITERIMA' AND id_dtks IN (
+      SELECT a.id_dtks FROM prob_best a
+      JOIN dtks da ON da.id_dtks = a.id_dtks
+      JOIN link_right r ON r.id = a.dukcapil_baris
+      -- A join, not EXISTS: DuckDB does not bind the macros' lambdas inside a correlated subquery.
+      JOIN dtks db ON db.id_keluarga = da.id_keluarga AND db.id_dtks <> da.id_dtks AND db.tgl_lahir = da.tgl_lahir
+      WHERE NOT ${wornDownFrom('da', 'r')}
+        AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
+        AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir,
+          db.tgl_lahir, da.jenis_kelamin, db.jenis_kelamin));
+
+    -- One record, one person: when two rows (of any household) that are not one person would both
+    -- take the same record, the weaker goes to review unless its name is the record's worn down.
     UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
     WHERE id_dtks IN (
       SELECT a.id_dtks FROM prob_best a
       JOIN dtks da ON da.id_dtks = a.id_dtks
+      JOIN link_right r ON r.id = a.dukcapil_baris
       JOIN prob_best b ON b.dukcapil_baris = a.dukcapil_baris AND b.id_dtks <> a.id_dtks AND b.keputusan = 'DITERIMA'
-      JOIN dtks db ON db.id_dtks = b.id_dtks AND db.id_keluarga = da.id_keluarga
+      JOIN dtks db ON db.id_dtks = b.id_dtks
       WHERE a.keputusan = 'DITERIMA'
         AND (b.match_weight > a.match_weight OR (b.match_weight = a.match_weight AND b.id_dtks < a.id_dtks))
         AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
           da.jenis_kelamin, db.jenis_kelamin)
+        AND (da.id_keluarga = db.id_keluarga OR NOT ${wornDownFrom('da', 'r')})
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
         AND b.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
 
