@@ -18,8 +18,8 @@ import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
  * at or above the auto-accept probability with names that really agree.
  *
  * Relatives are not one person: two rows of one household must also be one person typed twice
- * (the same name up to a slip, the same sex, a birth date not plainly different; twins, siblings
- * and a parent are not), and a pair that is not sure enough only goes to review. In a group that touches rows of duplicate.same_nik (the same NIK and
+ * (the same name up to a slip, the same sex, the whole birth date; twins, siblings and a parent
+ * are not), and a pair that is not sure enough only goes to review. In a group that touches rows of duplicate.same_nik (the same NIK and
  * identity), that rule's survivor is the group's (duplicate.dtks_only), so that no row is kept by
  * one rule and deactivated by the other.
  *
@@ -49,11 +49,11 @@ export async function linkDtksOnly(
   // birth date, the mother's name and the sex agreeing, as NIK recovery asks for the KK.
   const callName = `(s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
       AND s.nama_ibu_level = ${gammaOf('nama_ibu', 'sama')} AND s.jenis_kelamin_level <> 0)`;
-  // Two rows of one household: one person typed twice only with the same name up to a slip. A name
-  // worn down (DAVID for DAVID SYABAN R) may be a twin's here: no Dukcapil record can tell them
-  // apart, so such a pair goes to review.
+  // Two rows of one household: one person typed twice only with the whole birth date and the same
+  // name up to a slip. A name worn down (DAVID for DAVID SYABAN R) may be a twin's, a year apart a
+  // sibling's: no Dukcapil record can tell them apart, so such a pair goes to review.
   const sameHousehold = `((la.jenis_kelamin IS NULL OR lb.jenis_kelamin IS NULL OR la.jenis_kelamin = lb.jenis_kelamin)
-      AND padan_tanggal_level(la.tgl_lahir, lb.tgl_lahir) <> 'BERBEDA'
+      AND la.tgl_lahir = lb.tgl_lahir
       AND damerau_levenshtein(la.nama_gabung, lb.nama_gabung) <= greatest(1, least(len(la.nama_gabung), len(lb.nama_gabung)) // 8))`;
   const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
   await db.exec(`
