@@ -336,14 +336,31 @@ export function linkSettings(config: Config): LinkSettings {
 }
 
 /**
+ * SQL: two DTKS rows (aliases `a`, `b`) are one person typed twice by their names alone: the same
+ * name, or with the same sex one slip in eight letters (spaces aside), with a birth date not
+ * plainly different. A worn-down name does not count here: DAVID may be either twin; whether it
+ * is the record's own is asked of the record (wornDownFrom).
+ */
+function typedTwice(a: string, b: string): string {
+  return `coalesce(padan_tanggal_level(${a}.tgl_lahir, ${b}.tgl_lahir) <> 'BERBEDA'
+    AND (${a}.nama_gabung = ${b}.nama_gabung
+      OR ((${a}.jenis_kelamin IS NULL OR ${b}.jenis_kelamin IS NULL OR ${a}.jenis_kelamin = ${b}.jenis_kelamin)
+        AND damerau_levenshtein(${a}.nama_gabung, ${b}.nama_gabung)
+          <= greatest(1, least(len(${a}.nama_gabung), len(${b}.nama_gabung)) // 8))), false)`;
+}
+
+/**
  * SQL: the DTKS row's name (alias `d`) is the record's (alias `r`) worn down, or the other way
- * round (padan_nama_aus: an initial, a dropped or added token, a call name, a slip), with no sex
+ * round (padan_nama_aus: an initial, a dropped or added token, a call name, a slip), or the
+ * record's up to a slip in eight letters, spaces aside (MOHA MAD for MUHAMAD), with no sex
  * against it. A twin's name is not its twin's worn down, so a record another row holds may still
  * go to a row that is this person typed again under another name form.
  */
 function wornDownFrom(d: string, r: string): string {
   return `coalesce((${d}.jenis_kelamin IS NULL OR ${r}.jenis_kelamin IS NULL OR ${d}.jenis_kelamin = ${r}.jenis_kelamin)
-    AND (padan_nama_aus(${d}.nama_norm, ${r}.nama_norm) OR padan_nama_aus(${r}.nama_norm, ${d}.nama_norm)), false)`;
+    AND (padan_nama_aus(${d}.nama_norm, ${r}.nama_norm) OR padan_nama_aus(${r}.nama_norm, ${d}.nama_norm)
+      OR damerau_levenshtein(${d}.nama_gabung, ${r}.nama_gabung)
+        <= greatest(1, least(len(${d}.nama_gabung), len(${r}.nama_gabung)) // 8)), false)`;
 }
 
 export interface ProbabilisticResult {
@@ -378,16 +395,15 @@ export async function matchProbabilistic(
     CREATE OR REPLACE TABLE prob_best AS
     WITH taken AS (
       -- Twins are two people: a record an exact match gave another row of this household is not
-      -- this row's, unless the two rows are one person typed twice (padan_satu_orang, DOMAIN.md).
+      -- this row's, unless the two rows are one person typed twice or the row's name is the record's
+      -- own worn down (DOMAIN.md).
       SELECT s.l_id, s.r_id
       FROM nik_link_scores s
       JOIN dtks d ON d.id_dtks = s.l_id
       JOIN matches m ON m.dukcapil_baris = s.r_id AND m.status = 'PADAN' AND m.id_dtks <> s.l_id
       JOIN dtks h ON h.id_dtks = m.id_dtks AND h.id_keluarga = d.id_keluarga
       JOIN link_right r ON r.id = s.r_id
-      WHERE NOT padan_satu_orang(d.nama_norm, h.nama_norm, d.nama_gabung, h.nama_gabung, d.tgl_lahir, h.tgl_lahir,
-          d.jenis_kelamin, h.jenis_kelamin)
-        AND NOT ${wornDownFrom('d', 'r')}
+      WHERE NOT ${typedTwice('d', 'h')} AND NOT ${wornDownFrom('d', 'r')}
     ),
     ranked AS (
       -- Candidates with enough evidence first: a relative whose KK, desa and mother agree can outweigh
@@ -432,9 +448,7 @@ export async function matchProbabilistic(
       JOIN dtks db ON db.id_dtks = m.id_dtks
       JOIN link_right r ON r.id = a.dukcapil_baris
       WHERE da.nama_gabung IS DISTINCT FROM db.nama_gabung
-        AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
-          da.jenis_kelamin, db.jenis_kelamin)
-        AND NOT ${wornDownFrom('da', 'r')}
+        AND NOT ${typedTwice('da', 'db')} AND NOT ${wornDownFrom('da', 'r')}
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
 
     -- A member born the same day as another member of the household who is not this person (a
@@ -449,11 +463,11 @@ export async function matchProbabilistic(
       JOIN dtks db ON db.id_keluarga = da.id_keluarga AND db.id_dtks <> da.id_dtks AND db.tgl_lahir = da.tgl_lahir
       WHERE NOT ${wornDownFrom('da', 'r')}
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
-        AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir,
-          db.tgl_lahir, da.jenis_kelamin, db.jenis_kelamin));
+        AND NOT ${typedTwice('da', 'db')});
 
     -- One record, one person: when two rows (of any household) that are not one person would both
-    -- take the same record, the weaker goes to review unless its name is the record's worn down.
+    -- take the same record, the weaker goes to review unless its name is the record's own worn
+    -- down (a member listed again as WIWI next to DEWI).
     UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
     WHERE id_dtks IN (
       SELECT a.id_dtks FROM prob_best a
@@ -463,9 +477,7 @@ export async function matchProbabilistic(
       JOIN dtks db ON db.id_dtks = b.id_dtks
       WHERE a.keputusan = 'DITERIMA'
         AND (b.match_weight > a.match_weight OR (b.match_weight = a.match_weight AND b.id_dtks < a.id_dtks))
-        AND NOT padan_satu_orang(da.nama_norm, db.nama_norm, da.nama_gabung, db.nama_gabung, da.tgl_lahir, db.tgl_lahir,
-          da.jenis_kelamin, db.jenis_kelamin)
-        AND (da.id_keluarga = db.id_keluarga OR NOT ${wornDownFrom('da', 'r')})
+        AND NOT ${typedTwice('da', 'db')} AND NOT ${wornDownFrom('da', 'r')}
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
         AND b.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
 

@@ -53,12 +53,16 @@ export function identityMacros(config: Config): string {
       false);
   -- Whether the name a is b worn down the way operators wear names down: every token of a is a
   -- token of b, its initial, its call name or it with one slip (SETIA B, SHEENAZ, RIZI, SUKARON for
-  -- SETIA BAGAS, SHEENAZ SAPUTRI, FARIZI, SUKARNO). A twin's name has a token of its own.
-  CREATE OR REPLACE MACRO padan_nama_aus(a, b) AS coalesce(list_bool_and(list_transform(string_split(a, ' '),
-    x -> list_bool_or(list_transform(string_split(b, ' '), t -> x = t
-      OR (len(x) = 1 AND left(t, 1) = x)
-      OR padan_panggilan(x, t)
-      OR (len(x) >= 4 AND damerau_levenshtein(x, t) <= 1))))), false);
+  -- SETIA BAGAS, SHEENAZ SAPUTRI, FARIZI, SUKARNO), a token a repeats as often in b. A twin's name
+  -- has a token of its own.
+  CREATE OR REPLACE MACRO padan_token_aus(x, t) AS x = t
+    OR (len(x) = 1 AND left(t, 1) = x)
+    OR padan_panggilan(x, t)
+    OR (len(x) >= 4 AND damerau_levenshtein(x, t) <= 1);
+  CREATE OR REPLACE MACRO padan_nama_aus(a, b) AS coalesce(list_bool_and(list_transform(
+    list_distinct(string_split(a, ' ')),
+    x -> len(list_filter(string_split(a, ' '), y -> y = x))
+      <= len(list_filter(string_split(b, ' '), t -> padan_token_aus(x, t))))), false);
   -- Two DTKS rows of one household are one person typed twice only with a birth date that is not
   -- plainly different and the same name, or, with the same sex, a name one slip away (one in eight
   -- letters, spaces aside; a swap of two letters is one slip) or one worn down from the other.
