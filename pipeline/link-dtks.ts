@@ -55,7 +55,12 @@ export async function linkDtksOnly(
   const sameHousehold = `((la.jenis_kelamin IS NULL OR lb.jenis_kelamin IS NULL OR la.jenis_kelamin = lb.jenis_kelamin)
       AND la.tgl_lahir = lb.tgl_lahir
       AND damerau_levenshtein(la.nama_gabung, lb.nama_gabung) <= greatest(1, least(len(la.nama_gabung), len(lb.nama_gabung)) // 8))`;
-  const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
+  // Names merely alike (MUHAMMAD HIDAYAT, MUHAMMAD HERI) are how twins and siblings are named: with
+  // no Dukcapil record to tell, one person needs one name worn down from the other, or a slip.
+  const oneName = `(padan_nama_aus(la.nama_norm, lb.nama_norm) OR padan_nama_aus(lb.nama_norm, la.nama_norm)
+      OR damerau_levenshtein(la.nama_gabung, lb.nama_gabung) <= greatest(1, least(len(la.nama_gabung), len(lb.nama_gabung)) // 8))`;
+  const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND ${oneName}
+      AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
   await db.exec(`
     CREATE OR REPLACE TABLE dtks_only_pairs AS
     SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
