@@ -426,7 +426,7 @@ export async function matchProbabilistic(
     )
     SELECT b.id_dtks, b.dukcapil_baris, b.match_weight, b.match_probability,
       n.match_weight AS second_weight, n.match_probability AS second_probability, b.cukup_bukti,
-      false AS dipakai_anggota_lain,
+      false AS dipakai_anggota_lain, false AS mungkin_kembar,
       CASE
         WHEN b.match_probability >= ${autoThreshold} AND b.cukup_bukti
           AND (n.match_weight IS NULL OR b.match_weight - n.match_weight >= ${minWeightMargin}) THEN 'DITERIMA'
@@ -438,8 +438,8 @@ export async function matchProbabilistic(
 
     -- A record an exact match already gave a row of another household goes to this row
     -- automatically only when the two rows can be one person registered twice (the same name with
-    -- any birth date will do here; a twin registered again elsewhere under a broken NIK is not its
-    -- twin): otherwise a person looks.
+    -- any birth date will do here) or the row's name is the record's own worn down; a twin
+    -- registered again elsewhere under a broken NIK is neither: a person looks.
     UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
     WHERE keputusan = 'DITERIMA' AND id_dtks IN (
       SELECT a.id_dtks FROM prob_best a
@@ -454,7 +454,7 @@ export async function matchProbabilistic(
     -- A member born the same day as another member of the household who is not this person (a
     -- twin, DOMAIN.md) is taken automatically only for a record whose name is the row's own, or
     -- its worn-down form: a name merely like the record's may be the twin's.
-    UPDATE prob_best SET keputusan = 'RAGU', dipakai_anggota_lain = true
+    UPDATE prob_best SET keputusan = 'RAGU', mungkin_kembar = true
     WHERE keputusan = 'DITERIMA' AND id_dtks IN (
       SELECT a.id_dtks FROM prob_best a
       JOIN dtks da ON da.id_dtks = a.id_dtks
