@@ -14,7 +14,6 @@ const hermawan: Person = { nik: '3328011005150006', nama: 'HERMAWAN', tgl: '2015
 const bagas: Person = { nik: '3328012208170007', nama: 'SETIA BAGAS', tgl: '2017-08-22', jk: 'L' };
 // Another household; Dukcapil holds her twice (the copy with an old KK).
 const sri: Person = { nik: '3328015507700008', nama: 'SRI WAHYUNI', tgl: '1970-07-15', jk: 'P' };
-const KK1 = '3328011801130001';
 const KK2 = '3328010203100002';
 
 describe('linkage on hard data', () => {
@@ -40,7 +39,9 @@ describe('linkage on hard data', () => {
       ],
       [
         ...[budi, siti].map((x) => dukcapil(x)),
-        ...[aini, aisyah, hermawan, bagas].map((x) => dukcapil(x, { STAT_HBKEL: '4', NAMA_LGKP_IBU: siti.nama })),
+        ...[aini, aisyah, hermawan, bagas].map((x) =>
+          dukcapil(x, { STAT_HBKEL: '4', NAMA_LGKP_IBU: siti.nama }),
+        ),
         dukcapil(sri, { NO_KK: KK2 }),
         dukcapil(sri, { NO_KK: '3328010101990009' }),
         ...neighbours(),
