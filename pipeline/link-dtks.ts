@@ -19,9 +19,9 @@ import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
  *
  * Relatives are not one person: two rows of one household must also be one person typed twice
  * (the same name up to a slip, the same sex, the whole birth date; twins, siblings and a parent
- * are not), and a pair that is not sure enough only goes to review. In a group that touches rows of duplicate.same_nik (the same NIK and
- * identity), that rule's survivor is the group's (duplicate.dtks_only), so that no row is kept by
- * one rule and deactivated by the other.
+ * are not), and a pair that is not sure enough only goes to review. In a group that touches rows
+ * of duplicate.same_nik (the same NIK and identity), that rule's survivor is the group's
+ * (duplicate.dtks_only), so that no row is kept by one rule and deactivated by the other.
  *
  * Writes `dtks_only_pairs` (every pair scored in the review band or above, with the decision and
  * how its fields compare, in words) and
@@ -53,12 +53,11 @@ export async function linkDtksOnly(
   // name up to a slip. A name worn down (DAVID for DAVID SYABAN R) may be a twin's, a year apart a
   // sibling's: no Dukcapil record can tell them apart, so such a pair goes to review.
   const sameHousehold = `((la.jenis_kelamin IS NULL OR lb.jenis_kelamin IS NULL OR la.jenis_kelamin = lb.jenis_kelamin)
-      AND la.tgl_lahir = lb.tgl_lahir
-      AND damerau_levenshtein(la.nama_gabung, lb.nama_gabung) <= greatest(1, least(len(la.nama_gabung), len(lb.nama_gabung)) // 8))`;
+      AND la.tgl_lahir = lb.tgl_lahir AND padan_nama_selip(la.nama_gabung, lb.nama_gabung))`;
   // Names merely alike (MUHAMMAD HIDAYAT, MUHAMMAD HERI) are how twins and siblings are named: with
   // no Dukcapil record to tell, one person needs one name worn down from the other, or a slip.
   const oneName = `(padan_nama_aus(la.nama_norm, lb.nama_norm) OR padan_nama_aus(lb.nama_norm, la.nama_norm)
-      OR damerau_levenshtein(la.nama_gabung, lb.nama_gabung) <= greatest(1, least(len(la.nama_gabung), len(lb.nama_gabung)) // 8))`;
+      OR padan_nama_selip(la.nama_gabung, lb.nama_gabung))`;
   const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND ${oneName}
       AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
   await db.exec(`

@@ -342,11 +342,8 @@ export function linkSettings(config: Config): LinkSettings {
  * is the record's own is asked of the record (wornDownFrom).
  */
 function typedTwice(a: string, b: string): string {
-  return `coalesce(padan_tanggal_level(${a}.tgl_lahir, ${b}.tgl_lahir) <> 'BERBEDA'
-    AND (${a}.nama_gabung = ${b}.nama_gabung
-      OR ((${a}.jenis_kelamin IS NULL OR ${b}.jenis_kelamin IS NULL OR ${a}.jenis_kelamin = ${b}.jenis_kelamin)
-        AND damerau_levenshtein(${a}.nama_gabung, ${b}.nama_gabung)
-          <= greatest(1, least(len(${a}.nama_gabung), len(${b}.nama_gabung)) // 8))), false)`;
+  return `padan_ketik_ulang(${a}.nama_gabung, ${b}.nama_gabung, ${a}.tgl_lahir, ${b}.tgl_lahir,
+    ${a}.jenis_kelamin, ${b}.jenis_kelamin)`;
 }
 
 /**
@@ -359,8 +356,7 @@ function typedTwice(a: string, b: string): string {
 function wornDownFrom(d: string, r: string): string {
   return `coalesce((${d}.jenis_kelamin IS NULL OR ${r}.jenis_kelamin IS NULL OR ${d}.jenis_kelamin = ${r}.jenis_kelamin)
     AND (padan_nama_aus(${d}.nama_norm, ${r}.nama_norm) OR padan_nama_aus(${r}.nama_norm, ${d}.nama_norm)
-      OR damerau_levenshtein(${d}.nama_gabung, ${r}.nama_gabung)
-        <= greatest(1, least(len(${d}.nama_gabung), len(${r}.nama_gabung)) // 8)), false)`;
+      OR padan_nama_selip(${d}.nama_gabung, ${r}.nama_gabung)), false)`;
 }
 
 export interface ProbabilisticResult {

@@ -63,16 +63,23 @@ export function identityMacros(config: Config): string {
     list_distinct(string_split(a, ' ')),
     x -> len(list_filter(string_split(a, ' '), y -> y = x))
       <= len(list_filter(string_split(b, ' '), t -> padan_token_aus(x, t))))), false);
-  -- Two DTKS rows of one household are one person typed twice only with a birth date that is not
-  -- plainly different and the same name, or, with the same sex, a name one slip away (one in eight
-  -- letters, spaces aside; a swap of two letters is one slip) or one worn down from the other.
-  -- Twins share everything else, and their names often share all tokens but one.
-  CREATE OR REPLACE MACRO padan_satu_orang(nama_a, nama_b, gabung_a, gabung_b, tgl_a, tgl_b, jk_a, jk_b) AS coalesce(
+  -- Two names one slip apart: one letter in eight (at least one), spaces aside as the joined forms
+  -- are given; a swap of two letters is one slip.
+  CREATE OR REPLACE MACRO padan_nama_selip(gabung_a, gabung_b) AS
+    damerau_levenshtein(gabung_a, gabung_b) <= greatest(1, least(len(gabung_a), len(gabung_b)) // 8);
+  -- Two DTKS rows typed from one person by their names alone: a birth date that is not plainly
+  -- different and the same name, or, with the same sex, a name one slip away.
+  CREATE OR REPLACE MACRO padan_ketik_ulang(gabung_a, gabung_b, tgl_a, tgl_b, jk_a, jk_b) AS coalesce(
     padan_tanggal_level(tgl_a, tgl_b) <> 'BERBEDA'
     AND (gabung_a = gabung_b
-      OR ((jk_a IS NULL OR jk_b IS NULL OR jk_a = jk_b)
-        AND (damerau_levenshtein(gabung_a, gabung_b) <= greatest(1, least(len(gabung_a), len(gabung_b)) // 8)
-          OR padan_nama_aus(nama_a, nama_b) OR padan_nama_aus(nama_b, nama_a)))), false);
+      OR ((jk_a IS NULL OR jk_b IS NULL OR jk_a = jk_b) AND padan_nama_selip(gabung_a, gabung_b))), false);
+  -- Two DTKS rows of one household are one person typed twice only when typed from one person, or,
+  -- with the same sex and a birth date not plainly different, one name is worn down from the other.
+  -- Twins share everything else, and their names often share all tokens but one.
+  CREATE OR REPLACE MACRO padan_satu_orang(nama_a, nama_b, gabung_a, gabung_b, tgl_a, tgl_b, jk_a, jk_b) AS coalesce(
+    padan_ketik_ulang(gabung_a, gabung_b, tgl_a, tgl_b, jk_a, jk_b)
+    OR (padan_tanggal_level(tgl_a, tgl_b) <> 'BERBEDA' AND (jk_a IS NULL OR jk_b IS NULL OR jk_a = jk_b)
+      AND (padan_nama_aus(nama_a, nama_b) OR padan_nama_aus(nama_b, nama_a))), false);
   -- How sure the identity is, for the confidence of field corrections.
   CREATE OR REPLACE MACRO padan_identitas_yakin(nama_mirip, tgl_level) AS round(CASE
     WHEN nama_mirip >= 0.97 AND tgl_level = 'SAMA' THEN 0.99

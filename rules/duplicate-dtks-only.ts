@@ -1,9 +1,9 @@
 import { percentSql } from '../pipeline/link-nik.js';
 import type { Rule } from './rule.js';
 
-/** The survivor among rows Dukcapil does not know: a resolved region, then a well-formed NIK, then the first in the file. */
-const SURVIVOR_ORDER = `(d.wilayah_status = 'RESOLVED') DESC,
-  (d.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(d.nik)) DESC, d._baris`;
+/** The survivor among rows Dukcapil does not know (alias `d`): a resolved region, then a well-formed NIK, then the first in the file. */
+const survivorOrder = (d: string) => `(${d}.wilayah_status = 'RESOLVED') DESC,
+  (${d}.nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(${d}.nik)) DESC, ${d}._baris`;
 
 /**
  * One person registered more than once in DTKS whom Dukcapil does not know (no NIK, a NIK it
@@ -48,7 +48,7 @@ export const duplicateDtksOnly: Rule = {
           count(*) OVER (PARTITION BY g.kelompok) AS n,
           first_value(g.wakil) OVER w AS kept, first_value(k.id_keluarga) OVER w AS kept_keluarga
         FROM groups g JOIN dtks d USING (id_dtks) JOIN dtks k ON k.id_dtks = g.wakil
-        WINDOW w AS (PARTITION BY g.kelompok ORDER BY g.nik_kept DESC, ${SURVIVOR_ORDER.replaceAll('d.', 'k.')})),
+        WINDOW w AS (PARTITION BY g.kelompok ORDER BY g.nik_kept DESC, ${survivorOrder('k')})),
       sure AS (
         -- How sure the link of each row into its group is: its strongest accepted pair.
         SELECT id, max(match_probability) AS p FROM (
@@ -99,7 +99,7 @@ export const duplicateUncertain: Rule = {
           AND p.b NOT IN (SELECT id_dtks FROM findings WHERE rule = 'duplicate.same_nik')),
       ordered AS (
         -- The pair's survivor by the rule of duplicate.dtks_only: the other row is the one to ask about.
-        SELECT p.*, d.id_dtks, row_number() OVER (PARTITION BY p.a, p.b ORDER BY ${SURVIVOR_ORDER}) AS rk
+        SELECT p.*, d.id_dtks, row_number() OVER (PARTITION BY p.a, p.b ORDER BY ${survivorOrder('d')}) AS rk
         FROM pairs p JOIN dtks d ON d.id_dtks IN (p.a, p.b))
       SELECT o.id_dtks,
         'mungkin orang yang sama dengan ID DTKS ' || k.id_dtks || ' (keduanya tidak dikenal Dukcapil): ' ||

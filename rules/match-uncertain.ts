@@ -26,7 +26,7 @@ export const matchUncertain: Rule = {
       'id_dtks, evidence, confidence, suggested_action, detail, candidate_baris',
       `
       SELECT p.id_dtks, 'ada calon di Dukcapil: ' || ${plainEvidenceSql('s')} || '; ' ||
-          CASE WHEN p.mungkin_kembar THEN 'ada anggota keluarga lain yang lahir pada hari yang sama (mungkin kembar) dan nama tidak cukup sama dengan data Dukcapil'
+          CASE WHEN p.mungkin_kembar THEN 'ada anggota keluarga lain yang lahir pada hari yang sama (mungkin kembar), sedangkan nama atau jenis kelamin tidak sama dengan data Dukcapil'
                WHEN p.dipakai_anggota_lain THEN 'data Dukcapil ini sudah cocok dengan baris DTKS lain yang namanya berbeda (mungkin kembar atau saudara)'
                WHEN p.second_weight IS NOT NULL AND p.match_weight - p.second_weight < ${config.matching.minWeightMargin}
                  THEN 'ada calon lain yang hampir sama kuat'

@@ -53,26 +53,18 @@ export const moved: Rule = {
       'id_dtks, evidence, moved_to, scope',
       `
       SELECT p.id_dtks, 'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
-          ', Kec. ' || k.nama || ', ' || b.nama || ' (' || p.dc_kode_desa || '), bukan desa DTKS (' || p.kode_desa || ')',
+          ', Kec. ' || k.nama || ', ' || b.nama || ' (' || p.dc_kode_desa || '), ' ||
+          CASE WHEN p.wilayah_status = 'RESOLVED' THEN 'bukan desa DTKS (' || p.kode_desa || ')'
+               ELSE 'di luar ' || CASE WHEN p.kode_kecamatan IS NOT NULL THEN 'kecamatan DTKS (' || p.kode_kecamatan || ')'
+                 ELSE 'kabupaten/kota DTKS (' || p.kode_kabupaten || ')' END ||
+                 ' meskipun desa DTKS tidak dapat dipastikan' END,
         p.dc_kode_desa, 'PERSON'
       FROM dtks_padan p
       JOIN raw_dtks r ON r._baris = p._baris
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
       JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
       JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
-      WHERE ${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)
-      UNION ALL
-      SELECT p.id_dtks, 'Domisili Dukcapil di ' || CASE v.jenis WHEN 'KELURAHAN' THEN 'Kel. ' ELSE 'Desa ' END || v.nama ||
-          ', Kec. ' || k.nama || ', ' || b.nama || ' (' || p.dc_kode_desa || '), di luar ' ||
-          CASE WHEN p.kode_kecamatan IS NOT NULL THEN 'kecamatan DTKS (' || p.kode_kecamatan || ')'
-               ELSE 'kabupaten/kota DTKS (' || p.kode_kabupaten || ')' END ||
-          ' meskipun desa DTKS tidak dapat dipastikan',
-        p.dc_kode_desa, 'PERSON'
-      FROM dtks_padan p
-      JOIN ref_desa v ON v.kode = p.dc_kode_desa
-      JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
-      JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
-      WHERE ${AREA_DIFFERS}`,
+      WHERE (${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)) OR (${AREA_DIFFERS})`,
     );
   },
 };
