@@ -6,6 +6,7 @@ import type { Db } from './db.js';
 import { buildNamesTable } from './names-table.js';
 import { installParseMacros } from './parse.js';
 import { resolveRegions } from './regions.js';
+import { StepClock } from './steps.js';
 
 /** Raw columns a profile may lack (its optional ones): added as NULL so the SQL below needs no branches. */
 const optional = (profile: Profile) => profile.columns.filter((c) => !c.required).map((c) => c.key);
@@ -47,12 +48,18 @@ export function referenceDateOf(config: Config, now: Date = new Date()): string 
  * Turn the raw text tables into typed canonical tables `dtks` and `dukcapil`. Parsing runs as
  * DuckDB macros (vectorised); names are normalised once per distinct value in `names`.
  */
-export async function normalise(db: Db, config: Config, referenceDate: string): Promise<NormaliseResult> {
+export async function normalise(
+  db: Db,
+  config: Config,
+  referenceDate: string,
+  clock: StepClock = new StepClock(),
+): Promise<NormaliseResult> {
   await installParseMacros(db);
   await addMissingColumns(db, 'raw_dtks', optional(SIKS_NG));
   await addMissingColumns(db, 'raw_dukcapil', optional(DUKCAPIL));
 
-  await db.exec(`
+  await clock.step('parse dukcapil', () =>
+    db.exec(`
     CREATE OR REPLACE TABLE dukcapil AS
     SELECT
       padan_nik_bersih(nik) AS nik,
@@ -68,15 +75,15 @@ export async function normalise(db: Db, config: Config, referenceDate: string): 
       padan_tanggal(tgl_kematian) AS tgl_kematian,
       padan_teks(pekerjaan) AS pekerjaan,
       _sumber, _baris
-    FROM raw_dukcapil`);
+    FROM raw_dukcapil`),
+  );
 
-  const regions = await resolveRegions(db, {
-    source: 'raw_dtks',
-    target: 'region_resolution',
-    fuzzy: config.regions.fuzzy,
-  });
+  const regions = await clock.step('regions', () =>
+    resolveRegions(db, { source: 'raw_dtks', target: 'region_resolution', fuzzy: config.regions.fuzzy }),
+  );
 
-  await db.exec(`
+  await clock.step('parse dtks', () =>
+    db.exec(`
     CREATE OR REPLACE TABLE dtks AS
     SELECT
       trim(r.id_dtks) AS id_dtks,
@@ -96,27 +103,32 @@ export async function normalise(db: Db, config: Config, referenceDate: string): 
       g.status AS wilayah_status, g.metode AS wilayah_metode, g.masalah AS wilayah_masalah,
       r._sumber, r._baris
     FROM raw_dtks r JOIN region_resolution g ON g.id_dtks = r.id_dtks
-    ORDER BY r._baris`);
+    ORDER BY r._baris`),
+  );
 
-  const names = await buildNamesTable(
-    db,
-    [
-      { table: 'dtks', column: 'nama' },
-      // A mother's name repeats on every child's row: it would inflate token frequencies.
-      { table: 'dtks', column: 'nama_ibu_kandung', frequency: false },
-      { table: 'dukcapil', column: 'nama' },
-      { table: 'dukcapil', column: 'nama_ibu_kandung', frequency: false },
-    ],
-    'names',
+  const names = await clock.step('names', () =>
+    buildNamesTable(
+      db,
+      [
+        { table: 'dtks', column: 'nama' },
+        // A mother's name repeats on every child's row: it would inflate token frequencies.
+        { table: 'dtks', column: 'nama_ibu_kandung', frequency: false },
+        { table: 'dukcapil', column: 'nama' },
+        { table: 'dukcapil', column: 'nama_ibu_kandung', frequency: false },
+      ],
+      'names',
+    ),
   );
   for (const table of ['dtks', 'dukcapil']) {
-    await db.exec(`
+    await clock.step('names joined', () =>
+      db.exec(`
       CREATE OR REPLACE TABLE ${table} AS
       SELECT t.*, n.nama_norm, n.nama_gabung, n.fonetik AS nama_fonetik, m.nama_norm AS nama_ibu_norm
       FROM ${table} t
       LEFT JOIN names n ON n.nama_asal = t.nama
       LEFT JOIN names m ON m.nama_asal = t.nama_ibu_kandung
-      ORDER BY t._baris`);
+      ORDER BY t._baris`),
+    );
   }
   return {
     referenceDate,

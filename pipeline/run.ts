@@ -31,6 +31,7 @@ import { MATCHED_VIEW, matchExact } from './match.js';
 import { normalise, referenceDateOf } from './normalise.js';
 import { loadDecisions } from './review.js';
 import { RunFolder } from './run-folder.js';
+import { StepClock } from './steps.js';
 import { startTrace } from './trace.js';
 import { PADAN_VERSION } from './version.js';
 import { writeOutputs } from './write.js';
@@ -127,6 +128,7 @@ async function runInFolder(
   const tempDir = resolve(options.tempDir ?? folder.path('.tmp'));
   await mkdir(tempDir, { recursive: true });
   const timings: Record<string, number> = {};
+  const steps = { normalise: new StepClock(), match: new StepClock(), rules: new StepClock() };
   const startedAt = new Date();
   const db = await Db.open({
     path: folder.stagingDbPath,
@@ -174,7 +176,7 @@ async function runInFolder(
 
     const norm = await stage('normalise', async () => {
       await loadRegionReference(db, options.regions);
-      const result = await normalise(db, options.config, referenceDate);
+      const result = await normalise(db, options.config, referenceDate, steps.normalise);
       if (options.decisions) {
         const n = await loadDecisions(db, options.decisions);
         log.info({ decisions: n }, 'decisions store loaded');
@@ -191,7 +193,7 @@ async function runInFolder(
       const rules = rulesForStage(name, options.config.rules.disabled);
       for (const [i, rule] of rules.entries()) {
         progress(stageName)(`rule ${rule.id}`, i, rules.length);
-        await runRule(rule, ctx);
+        await steps.rules.step(rule.id, () => runRule(rule, ctx));
       }
     };
 
@@ -200,16 +202,19 @@ async function runInFolder(
       await runRules('validate');
     });
     const match = await stage('match', async () => {
-      const exact = await matchExact(db, options.config);
+      const clock = steps.match;
+      const exact = await clock.step('exact', () => matchExact(db, options.config));
       log.info({ ...exact }, 'exact NIK reconciliation');
       if (exact.dukcapilRepeatedNiks > 0) {
         log.warn({ repeatedNiks: exact.dukcapilRepeatedNiks }, 'NIKs repeated in the Dukcapil extract');
       }
-      await runRules('match', 'match');
+      await clock.step('rules', () => runRules('match', 'match'));
       let probabilistic: ProbabilisticResult | null = null;
       let dtksOnly: Awaited<ReturnType<typeof linkDtksOnly>> | null = null;
       if (options.config.matching.enabled) {
-        probabilistic = await matchProbabilistic(db, options.config, progress('match'));
+        probabilistic = await clock.step('probabilistic', () =>
+          matchProbabilistic(db, options.config, progress('match')),
+        );
         log.info(
           {
             candidates: probabilistic.link.candidates,
@@ -220,11 +225,14 @@ async function runInFolder(
           },
           'probabilistic matching',
         );
-        dtksOnly = await linkDtksOnly(db, options.config, probabilistic.model, progress('match'));
+        const model = probabilistic.model;
+        dtksOnly = await clock.step('dtks_only', () =>
+          linkDtksOnly(db, options.config, model, progress('match')),
+        );
         log.info({ ...dtksOnly }, 'DTKS rows unknown to Dukcapil linked among themselves');
-        await runRules('link', 'match');
+        await clock.step('rules', () => runRules('link', 'match'));
       } else {
-        await linkDtksOnly(db, options.config, null);
+        await clock.step('dtks_only', () => linkDtksOnly(db, options.config, null));
       }
       await db.exec(MATCHED_VIEW);
       return { exact, probabilistic, dtksOnly };
@@ -276,7 +284,12 @@ async function runInFolder(
             stage_seconds: timings,
             // Steps inside a stage (match's blocking, training, scoring; each output of write), so
             // that the next slow one is visible.
-            step_seconds: { match: match.probabilistic?.seconds ?? null },
+            step_seconds: {
+              normalise: steps.normalise.seconds,
+              match: { ...steps.match.seconds, link: match.probabilistic?.seconds ?? null },
+              // Each rule's own time, validate, match and detect together.
+              rules: steps.rules.seconds,
+            },
             trace: await startTrace(db, startedAt, options.commandLine, {
               dtks: resolve(options.dtks),
               dukcapil: resolve(options.dukcapil),
