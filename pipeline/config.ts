@@ -94,6 +94,14 @@ export const ConfigSchema = z
           .min(1000)
           .default(300_000)
           .describe('Random pairs drawn to estimate how often comparisons agree by chance.'),
+        trainingRows: z
+          .number()
+          .int()
+          .min(1000)
+          .default(100_000)
+          .describe(
+            'DTKS rows drawn to train the matching model (how often comparisons agree for the same person, and the prior); every row when there are fewer.',
+          ),
       })
       .strict()
       .default({
@@ -103,6 +111,7 @@ export const ConfigSchema = z
         reviewThreshold: 0.5,
         maxBlockSize: 100,
         uSampleSize: 300_000,
+        trainingRows: 100_000,
       }),
     deactivate: z
       .object({

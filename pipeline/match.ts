@@ -25,11 +25,16 @@ export function identityMacros(config: Config): string {
   -- of one of b's tokens (PARMAN: SUPARMAN, YATI: NURHAYATI, ANI: MAHARANI), that end after an I
   -- (IWAN: RIDWAN) or with its first syllable doubled (WAWAN: HERMAWAN, DIDI: RUSDI). An end of
   -- three letters only from a token at least two letters longer; shorter is part of too many names.
-  CREATE OR REPLACE MACRO padan_panggilan(x, b) AS coalesce(len(x) >= 3 AND list_bool_or(list_transform(
+  -- Every such end contains x from its third letter on: that cheap test comes first, as the lambda
+  -- over b's tokens is the dearest comparison of all and nearly every pair fails the test.
+  CREATE OR REPLACE MACRO padan_panggilan(x, b) AS CASE
+    WHEN x IS NULL OR b IS NULL OR len(x) < 3 OR NOT contains(b, substr(x, 3)) THEN false
+    ELSE coalesce(list_bool_or(list_transform(
     string_split(b, ' '), t -> t <> x AND (
       (len(t) >= len(x) + CASE WHEN len(x) = 3 THEN 2 ELSE 1 END AND ends_with(t, x))
       OR (len(x) >= 4 AND left(x, 1) = 'I' AND len(t) >= len(x) AND ends_with(t, substr(x, 2)))
-      OR (len(x) >= 4 AND left(x, 2) = left(substr(x, 3), 2) AND len(t) > len(x) - 2 AND ends_with(t, substr(x, 3)))))), false);
+      OR (len(x) >= 4 AND left(x, 2) = left(substr(x, 3), 2) AND len(t) > len(x) - 2 AND ends_with(t, substr(x, 3)))))), false)
+  END;
   -- Birth-date agreement level. The near levels are the typing slips seen in DTKS: day and month
   -- swapped, the year off by one, or a default date (31 Dec, 1 Jul, the 15th) standing for an
   -- unknown day in the same year.

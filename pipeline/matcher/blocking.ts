@@ -88,8 +88,14 @@ export async function buildCandidates(
     }
     // Deduplication compares each unordered pair once, and never a row with itself.
     const order = s.dedupe ? ' AND lk.id < rk.id' : '';
+    const filter =
+      rule.filter === undefined
+        ? ''
+        : `JOIN ${s.left.table} AS l ON l.${sqlIdent(s.left.id)} = lk.id
+           JOIN ${s.right.table} AS r ON r.${sqlIdent(s.right.id)} = rk.id
+           WHERE coalesce((${rule.filter}), false)`;
     perRule.push(`SELECT lk.id AS l_id, rk.id AS r_id, ${1n << BigInt(i)}::UBIGINT AS bit
-      FROM (${lk}) AS lk JOIN ${rightKeys} AS rk ON lk.k = rk.k${order}`);
+      FROM (${lk}) AS lk JOIN ${rightKeys} AS rk ON lk.k = rk.k${order} ${filter}`);
   }
   // A pair found by several rules (or several list elements) is kept once; bit_or remembers the rules.
   await db.exec(`CREATE OR REPLACE TABLE ${candidates} AS

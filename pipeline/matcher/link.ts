@@ -21,22 +21,49 @@ export async function link(
   const warnings: string[] = [];
   const clock = timer();
   if (s.checkIds) await checkIds(db, s);
-  // Blocking is one step per rule, then five for the rest of the model.
-  const total = s.blocking.length + 5;
-  const step = (name: string, done: number) => progress?.(name, done, total);
+  const leftRows = await db.count(`SELECT count(*) FROM ${s.left.table}`);
+  const sampled = !s.model && s.trainingRows !== undefined && s.trainingRows < leftRows;
+  // Training and scoring share one pass when both cover every left row (the plain case); a sample
+  // to train on, or only some rows to score, takes a pass of each.
+  const shared = !s.model && !sampled && s.scoreLeft === undefined;
+  const separateTraining = !s.model && !shared;
+  // Blocking is one step per rule and pass, then five for the rest of the model.
+  const total = s.blocking.length * (separateTraining ? 2 : 1) + 5;
+  let done = 0;
+  const step = (name: string) => progress?.(name, done++, total);
 
-  const blocking = await buildCandidates(db, s, (rule, i) => step(`blocking rule ${rule}`, i));
-  step('term frequencies', s.blocking.length);
-  const tBlocking = clock.lap();
-
+  // Term frequencies and u describe the whole population, whichever rows are trained on or scored.
   const { specs } = tfPlan(s);
   for (const spec of specs) await db.exec(tfTableSql(s, spec));
   const tTf = clock.lap();
 
-  step('comparisons of every candidate pair', s.blocking.length + 1);
+  let training = { leftRows: 0, candidates: 0 };
+  let tTrainBlocking = 0;
+  let tTrainGamma = 0;
+  if (separateTraining) {
+    const ts = withLeft(s, sampled ? await sampleLeft(db, s, s.trainingRows as number) : s.left.table);
+    const b = await buildCandidates(db, ts, (rule) => step(`training sample: blocking rule ${rule}`));
+    tTrainBlocking = clock.lap();
+    step('training sample: comparisons');
+    await db.exec(
+      `CREATE OR REPLACE TABLE ${tableName(s.prefix, 'gamma')} AS ${gammaSelect(ts, tableName(s.prefix, 'candidates'))}`,
+    );
+    await aggregatePatterns(db, s);
+    training = { leftRows: b.leftRows, candidates: b.candidates };
+    if (sampled) await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, 'train_left')}`);
+    tTrainGamma = clock.lap();
+  }
+
+  const ss = s.scoreLeft === undefined ? s : withLeft(s, await scoredLeft(db, s, s.scoreLeft));
+  const blocking = await buildCandidates(db, ss, (rule) => step(`blocking rule ${rule}`));
+  const tBlocking = clock.lap();
+  step('comparisons of every candidate pair');
   const gamma = tableName(s.prefix, 'gamma');
-  await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(s, tableName(s.prefix, 'candidates'))}`);
-  await aggregatePatterns(db, s);
+  await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(ss, tableName(s.prefix, 'candidates'))}`);
+  // The patterns EM trains on (or, with a stored model, the prior is estimated on) are this pass's
+  // unless a training pass made them.
+  if (!separateTraining) await aggregatePatterns(db, s);
+  if (shared) training = { leftRows: blocking.leftRows, candidates: blocking.candidates };
   const tGamma = clock.lap();
 
   let model: LinkModel;
@@ -59,13 +86,14 @@ export async function link(
       };
     }
   } else {
-    step('training (u from random pairs, m by EM)', s.blocking.length + 2);
+    step('training (u from random pairs, m by EM)');
     const u = await estimateU(db, s, warnings);
     tU = clock.lap();
     const m = await estimateM(db, s, u.u, warnings);
+    // The prior is for a random pair of the rows trained on: a uniform sample has the population's.
     const estimated =
       s.prior === undefined
-        ? await estimatePrior(db, s, m.m, u.u, blocking.leftRows, blocking.rightRows)
+        ? await estimatePrior(db, s, m.m, u.u, training.leftRows, blocking.rightRows)
         : { prior: s.prior, share: null };
     tM = clock.lap();
     model = {
@@ -77,9 +105,10 @@ export async function link(
       uSample: { pairs: u.pairs, nonNull: u.nonNull },
     };
   }
-  await writeModel(db, s, model, blocking.candidates, blocking.leftRows, blocking.rightRows);
+  await writeModel(db, s, model, blocking.candidates, blocking.leftRows, blocking.rightRows, training);
+  if (s.scoreLeft !== undefined) await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, 'score_left')}`);
 
-  step('scoring', s.blocking.length + 4);
+  step('scoring');
   const scores = tableName(s.prefix, 'scores');
   const keep = s.minMatchWeight === undefined ? '' : `WHERE match_weight >= ${sqlDouble(s.minMatchWeight)}`;
   // Ordered so that the table (and anything written from it) is identical from run to run.
@@ -90,10 +119,15 @@ export async function link(
 
   return {
     ...blocking,
+    leftRows,
+    scoredLeftRows: blocking.leftRows,
+    training,
     scored,
     model,
     warnings,
     seconds: {
+      training_blocking: tTrainBlocking,
+      training_gamma: tTrainGamma,
       blocking: tBlocking,
       tf: tTf,
       gamma: tGamma,
@@ -103,6 +137,34 @@ export async function link(
       total: clock.total(),
     },
   };
+}
+
+/** The settings with another left relation of the same columns (both sides when deduplicating). */
+function withLeft(s: ResolvedSettings, table: string): ResolvedSettings {
+  return {
+    ...s,
+    left: { ...s.left, table },
+    right: s.dedupe ? { ...s.right, table } : s.right,
+  };
+}
+
+/**
+ * At most n left rows drawn by a seeded hash of their id: the same rows whatever the threads or the
+ * row order, and not the rows u is drawn from (another salt).
+ */
+async function sampleLeft(db: Db, s: ResolvedSettings, n: number): Promise<string> {
+  const t = tableName(s.prefix, 'train_left');
+  const id = `l.${sqlIdent(s.left.id)}`;
+  await db.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS
+    SELECT l.* FROM ${s.left.table} AS l ORDER BY hash(hash(${id}, ${s.seed + 1})), ${id} LIMIT ${n}`);
+  return t;
+}
+
+/** The left rows to score. */
+async function scoredLeft(db: Db, s: ResolvedSettings, where: string): Promise<string> {
+  const t = tableName(s.prefix, 'score_left');
+  await db.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT l.* FROM ${s.left.table} AS l WHERE (${where})`);
+  return t;
 }
 
 async function checkIds(db: Db, s: ResolvedSettings): Promise<void> {
@@ -152,6 +214,7 @@ async function writeModel(
   candidates: number,
   leftRows: number,
   rightRows: number,
+  training: { leftRows: number; candidates: number },
 ): Promise<void> {
   const rows = model.comparisons.flatMap((c, ci) =>
     c.levels.map(
@@ -169,6 +232,7 @@ async function writeModel(
       ${sqlString(model.priorSource)} AS prior_source,
       ${model.candidateMatchShare === null ? 'NULL::DOUBLE' : sqlDouble(model.candidateMatchShare)} AS candidate_match_share,
       ${leftRows}::BIGINT AS left_rows, ${rightRows}::BIGINT AS right_rows, ${candidates}::BIGINT AS candidates,
+      ${training.leftRows}::BIGINT AS training_left_rows, ${training.candidates}::BIGINT AS training_candidates,
       ${sqlString(JSON.stringify(model))} AS model_json`);
 }
 

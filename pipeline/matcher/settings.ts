@@ -64,6 +64,13 @@ export interface BlockingRule {
    * not, and against u from random pairs that agreement would pass for evidence of a match.
    */
   comparisons?: string[];
+  /**
+   * SQL boolean over \`l\` and \`r\`: a pair of this rule is kept only when it holds. For a key that
+   * many unrelated pairs share and that proves little by itself (NIKs sharing 12 of 16 digits, most
+   * of them people born the same day in one kecamatan): the pairs it was meant for pass, the rest
+   * are never compared. A pair another rule also finds is kept through that rule.
+   */
+  filter?: string;
 }
 
 /** One EM training run over a subset of candidate pairs (Splink's training sessions). */
@@ -138,6 +145,18 @@ export interface LinkSettings {
   estimatePrior?: boolean;
   /** Check that ids are unique (one aggregation per table). Default true. */
   checkIds?: boolean;
+  /**
+   * Train on at most this many left rows, drawn by a seeded hash of their id (Splink trains on a
+   * sample and scores everything): blocking, comparisons and EM run over the sample's candidates,
+   * and the prior is estimated for the sample's possible pairs. Default: every left row.
+   */
+  trainingRows?: number;
+  /**
+   * SQL boolean over \`l\`: only left rows for which it holds are scored (e.g. rows another method has
+   * already linked need no candidates). Training and u still see every left row. Not for
+   * deduplication, where a pair is formed from both sides. Default: every left row.
+   */
+  scoreLeft?: string;
 }
 
 /** Parameters of one comparison level, as estimated. */
@@ -210,9 +229,16 @@ export interface LinkResult {
   droppedBlockCount: number;
   /** Rows of `<prefix>_scores`. */
   scored: number;
+  /** Left rows scored (all of them unless `scoreLeft` is set). */
+  scoredLeftRows: number;
+  /** What the model was trained on: left rows (the sample) and their candidate pairs. */
+  training: { leftRows: number; candidates: number };
   model: LinkModel;
   warnings: string[];
+  /** Wall-clock seconds per step; the `training_` steps are zero when training shares the scoring pass. */
   seconds: {
+    training_blocking: number;
+    training_gamma: number;
     blocking: number;
     gamma: number;
     tf: number;
@@ -298,6 +324,13 @@ export function resolveSettings(settings: LinkSettings): ResolvedSettings {
   if (settings.prior !== undefined && !(settings.prior > 0 && settings.prior < 1)) {
     problems.push('prior must be in (0, 1)');
   }
+  const dedupe = settings.left.table === settings.right.table && settings.left.id === settings.right.id;
+  if (settings.scoreLeft !== undefined && dedupe) problems.push('scoreLeft is for linking two tables');
+  if (
+    settings.trainingRows !== undefined &&
+    !(Number.isInteger(settings.trainingRows) && settings.trainingRows > 0)
+  )
+    problems.push('trainingRows must be a positive integer');
   const uSampleSize = settings.uSampleSize ?? 1_000_000;
   if (!(Number.isInteger(uSampleSize) && uSampleSize > 0))
     problems.push('uSampleSize must be a positive integer');
@@ -311,6 +344,6 @@ export function resolveSettings(settings: LinkSettings): ResolvedSettings {
     tfSource: settings.tfSource ?? 'right',
     tfMinimumU: settings.tfMinimumU ?? 1e-6,
     checkIds: settings.checkIds ?? true,
-    dedupe: settings.left.table === settings.right.table && settings.left.id === settings.right.id,
+    dedupe,
   };
 }
