@@ -1,0 +1,173 @@
+/**
+ * padan's whole run against the DuckDB floor, on the same files in one invocation (issue 11).
+ *
+ * The floor is what any reconciliation of these files must at least do: read both CSVs as text,
+ * write them to Parquet, join them on NIK and count the repeated NIKs. It runs in its own DuckDB
+ * with padan's threads and memory limit. The ratio (padan's run over the floor) is what is
+ * compared from build to build and machine to machine; a time alone says little on a shared
+ * machine. Each repetition times the floor and then padan; the median ratio is reported.
+ *
+ *   npm run build && node dist/bench/ratio.js --households 265000 --repeat 3 [--keep DIR]
+ *   node dist/bench/ratio.js --pop DIR --repeat 3     # an existing dtks.csv, dukcapil.csv (truth.csv)
+ */
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { evaluate } from '../fixtures/evaluate.js';
+import { generate } from '../fixtures/generator/index.js';
+import { defaultConfig } from '../pipeline/config.js';
+import { Db } from '../pipeline/db.js';
+import { silentLogger } from '../pipeline/logger.js';
+import { run } from '../pipeline/run.js';
+
+const { values } = parseArgs({
+  options: {
+    households: { type: 'string', default: '265000' },
+    seed: { type: 'string', default: '1' },
+    profile: { type: 'string', default: 'default' },
+    pop: { type: 'string' },
+    repeat: { type: 'string', default: '3' },
+    'memory-limit': { type: 'string', default: '6GB' },
+    threads: { type: 'string', default: '2' },
+    keep: { type: 'string' },
+  },
+});
+
+const threads = Number(values.threads);
+const memoryLimit = values['memory-limit'] as string;
+const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), 'padan-ratio-'));
+
+/** The floor's four steps, each timed. */
+async function floor(dtks: string, dukcapil: string, work: string): Promise<Record<string, number>> {
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const db = await Db.open({
+    path: join(work, 'floor.duckdb'),
+    threads,
+    memoryLimit,
+    tempDir: join(work, 'tmp'),
+  });
+  const seconds: Record<string, number> = {};
+  const timed = async (name: string, sql: string) => {
+    const started = performance.now();
+    await db.exec(sql);
+    seconds[name] = (performance.now() - started) / 1000;
+  };
+  try {
+    const read = (path: string) =>
+      `read_csv('${path.replaceAll("'", "''")}', all_varchar = true, header = true)`;
+    await timed(
+      'read',
+      `CREATE TABLE d AS SELECT * FROM ${read(dtks)}; CREATE TABLE c AS SELECT * FROM ${read(dukcapil)}`,
+    );
+    await timed(
+      'parquet',
+      `COPY d TO '${join(work, 'd.parquet')}' (FORMAT parquet); COPY c TO '${join(work, 'c.parquet')}' (FORMAT parquet)`,
+    );
+    // SIKS-NG's and Dukcapil's column names, as padan generate writes them.
+    await timed(
+      'join',
+      'CREATE TABLE j AS SELECT d.*, c.NAMA_LGKP AS c_nama FROM d JOIN c ON c.NIK = d."NOMOR NIK"',
+    );
+    await timed(
+      'repeated',
+      'CREATE TABLE r AS SELECT NIK, count(*) AS n FROM c GROUP BY NIK HAVING count(*) > 1',
+    );
+  } finally {
+    db.close();
+    await rm(work, { recursive: true, force: true });
+  }
+  return seconds;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+try {
+  let files: { dtks: string; dukcapil: string; truth: string | null };
+  if (values.pop) {
+    const pop = resolve(values.pop);
+    const truth = join(pop, 'truth.csv');
+    files = {
+      dtks: join(pop, 'dtks.csv'),
+      dukcapil: join(pop, 'dukcapil.csv'),
+      truth: await stat(truth).then(
+        () => truth,
+        () => null,
+      ),
+    };
+  } else {
+    const gen = await generate({
+      households: Number(values.households),
+      seed: Number(values.seed),
+      out: join(dir, 'pop'),
+      profile: values.profile as 'default',
+      dukcapilExtra: 0.5,
+    });
+    files = gen.files;
+  }
+  const repetitions = [];
+  for (let i = 0; i < Number(values.repeat); i++) {
+    const f = await floor(files.dtks, files.dukcapil, join(dir, 'floor'));
+    const floorSeconds = Object.values(f).reduce((a, b) => a + b, 0);
+    const out = join(dir, `run${i}`);
+    const started = performance.now();
+    const result = await run({
+      dtks: files.dtks,
+      dukcapil: files.dukcapil,
+      out,
+      force: true,
+      config: defaultConfig(),
+      logger: silentLogger(),
+      memoryLimit,
+      threads,
+    });
+    const padanSeconds = (performance.now() - started) / 1000;
+    const ratio = padanSeconds / floorSeconds;
+    repetitions.push({ floorSeconds, floor: f, padanSeconds, stages: result.timings, ratio });
+    process.stderr.write(
+      `repetition ${i + 1}: floor ${round(floorSeconds)} s, padan ${round(padanSeconds)} s, ratio ${round(ratio)}×\n`,
+    );
+    if (i < Number(values.repeat) - 1) await rm(out, { recursive: true, force: true });
+  }
+  const last = repetitions[repetitions.length - 1];
+  const lastRun = join(dir, `run${repetitions.length - 1}`);
+  const manifest = JSON.parse(await readFile(join(lastRun, 'manifest.json'), 'utf8'));
+  const e = files.truth ? await evaluate({ truth: files.truth, runDir: lastRun }) : null;
+  const stageShare = Object.fromEntries(
+    Object.entries(last?.stages ?? {}).map(([k, v]) => [
+      k,
+      `${round((100 * v) / (last?.padanSeconds ?? 1))} %`,
+    ]),
+  );
+  const report = {
+    dtks_rows: manifest.inputs?.[0]?.rowsLoaded ?? null,
+    dukcapil_rows: manifest.inputs?.[1]?.rowsLoaded ?? null,
+    threads,
+    memory_limit: memoryLimit,
+    median_ratio: round(median(repetitions.map((r) => r.ratio))),
+    ratios: repetitions.map((r) => round(r.ratio)),
+    floor_seconds: repetitions.map((r) => round(r.floorSeconds)),
+    padan_seconds: repetitions.map((r) => round(r.padanSeconds)),
+    floor_steps: Object.fromEntries(Object.entries(last?.floor ?? {}).map(([k, v]) => [k, round(v)])),
+    stage_seconds: last?.stages,
+    stage_share: stageShare,
+    step_seconds: manifest.step_seconds,
+    candidate_pairs: manifest.matching?.probabilistic?.link?.candidates ?? null,
+    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+    accuracy: e && {
+      nik_corrections: e.nikCorrections.overall,
+      duplicates: e.deactivation.byReason.DUPLICATE,
+      deactivation: e.deactivation.overall,
+      false_deactivations: e.falseDeactivations.total,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  if (!values.keep) await rm(dir, { recursive: true, force: true });
+}
