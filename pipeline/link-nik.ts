@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import { type Comparison, type LinkResult, type LinkSettings, link } from './matcher/index.js';
+import { StepClock } from './steps.js';
 
 /**
  * Probabilistic matching of DTKS rows to Dukcapil records: padan's Indonesian comparisons and
@@ -393,7 +394,7 @@ export interface ProbabilisticResult {
   accepted: number;
   uncertain: number;
   /** Time per step of the linkage: kept apart from the counts, which a rerun reproduces exactly. */
-  seconds: LinkResult['seconds'];
+  seconds: LinkResult['seconds'] & Record<string, number>;
   /** The trained model, which the linkage of DTKS rows among themselves reuses. */
   model: LinkResult['model'];
 }
@@ -409,11 +410,15 @@ export async function matchProbabilistic(
   config: Config,
   progress?: (step: string, done: number, total: number) => void,
 ): Promise<ProbabilisticResult> {
-  await db.exec(LEFT_VIEW);
-  await db.exec(RIGHT_VIEW);
+  const clock = new StepClock();
+  await clock.step('tables', async () => {
+    await db.exec(LEFT_VIEW);
+    await db.exec(RIGHT_VIEW);
+  });
   const result = await link(db, linkSettings(config), progress);
   const { autoThreshold, reviewThreshold, minWeightMargin } = config.matching;
-  await db.exec(`
+  await clock.step('decisions', () =>
+    db.exec(`
     CREATE OR REPLACE TABLE prob_best AS
     WITH taken AS (
       -- Twins are two people: a record an exact match gave another row of this household is not
@@ -510,7 +515,8 @@ export async function matchProbabilistic(
     WHERE matches.id_dtks = p.id_dtks AND matches.status <> 'PADAN' AND p.keputusan = 'DITERIMA';
     INSERT INTO matches (id_dtks, nik, status, dukcapil_baris, yakin, metode)
     SELECT p.id_dtks, NULL, 'PADAN', p.dukcapil_baris, round(p.match_probability, 4), 'PROBABILISTIK'
-    FROM prob_best p WHERE p.keputusan = 'DITERIMA' AND p.id_dtks NOT IN (SELECT id_dtks FROM matches);`);
+    FROM prob_best p WHERE p.keputusan = 'DITERIMA' AND p.id_dtks NOT IN (SELECT id_dtks FROM matches);`),
+  );
   const counts = await db.one<{ accepted: number; uncertain: number }>(`
     SELECT count(*) FILTER (WHERE metode = 'PROBABILISTIK') AS accepted,
       (SELECT count(*) FROM prob_best p WHERE p.keputusan = 'RAGU'
@@ -529,7 +535,7 @@ export async function matchProbabilistic(
     },
     accepted: counts?.accepted ?? 0,
     uncertain: counts?.uncertain ?? 0,
-    seconds: result.seconds,
+    seconds: { ...result.seconds, ...clock.seconds },
     model: result.model,
   };
 }

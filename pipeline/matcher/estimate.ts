@@ -107,12 +107,13 @@ export async function estimateU(db: Db, s: ResolvedSettings, warnings: string[])
 }
 
 /** Gamma patterns with counts: the only thing EM needs, and small (patterns ≪ pairs). */
-export async function aggregatePatterns(db: Db, s: ResolvedSettings): Promise<void> {
+/** `where` (SQL over the gamma table) picks the pairs, e.g. those of the rows trained on. */
+export async function aggregatePatterns(db: Db, s: ResolvedSettings, where = 'true'): Promise<void> {
   const cols = s.comparisons.map((c) => sqlIdent(`gamma_${c.name}`));
   if (s.mTrainingRule) cols.push('m_train');
   await db.exec(`CREATE OR REPLACE TABLE ${tableName(s.prefix, 'patterns')} AS
     SELECT ${cols.join(', ')}, rules, count(*) AS n FROM ${tableName(s.prefix, 'gamma')}
-    GROUP BY ALL ORDER BY ALL`);
+    WHERE ${where} GROUP BY ALL ORDER BY ALL`);
 }
 
 async function loadPatterns(db: Db, s: ResolvedSettings, where: string): Promise<GammaPattern[]> {

@@ -22,13 +22,13 @@ export async function link(
   const clock = timer();
   if (s.checkIds) await checkIds(db, s);
   const leftRows = await db.count(`SELECT count(*) FROM ${s.left.table}`);
+  // Which left rows are compared: those trained on (a sample when there are more rows than
+  // trainingRows, else all; none with a stored model) and those scored (scoreLeft's, else all).
+  // Both go through one blocking and one comparison pass; the roles then pick their pairs.
   const sampled = !s.model && s.trainingRows !== undefined && s.trainingRows < leftRows;
-  // Training and scoring share one pass when both cover every left row (the plain case); a sample
-  // to train on, or only some rows to score, takes a pass of each.
-  const shared = !s.model && !sampled && s.scoreLeft === undefined;
-  const separateTraining = !s.model && !shared;
-  // Blocking is one step per rule and pass, then five for the rest of the model.
-  const total = s.blocking.length * (separateTraining ? 2 : 1) + 5;
+  const roles = sampled || s.scoreLeft !== undefined ? await comparedLeft(db, s, sampled) : null;
+  const cs = roles ? withLeft(s, roles.table) : s;
+  const total = s.blocking.length + 5;
   let done = 0;
   const step = (name: string) => progress?.(name, done++, total);
 
@@ -37,33 +37,23 @@ export async function link(
   for (const spec of specs) await db.exec(tfTableSql(s, spec));
   const tTf = clock.lap();
 
-  let training = { leftRows: 0, candidates: 0 };
-  let tTrainBlocking = 0;
-  let tTrainGamma = 0;
-  if (separateTraining) {
-    const ts = withLeft(s, sampled ? await sampleLeft(db, s, s.trainingRows as number) : s.left.table);
-    const b = await buildCandidates(db, ts, (rule) => step(`training sample: blocking rule ${rule}`));
-    tTrainBlocking = clock.lap();
-    step('training sample: comparisons');
-    await db.exec(
-      `CREATE OR REPLACE TABLE ${tableName(s.prefix, 'gamma')} AS ${gammaSelect(ts, tableName(s.prefix, 'candidates'))}`,
-    );
-    await aggregatePatterns(db, s);
-    training = { leftRows: b.leftRows, candidates: b.candidates };
-    if (sampled) await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, 'train_left')}`);
-    tTrainGamma = clock.lap();
-  }
-
-  const ss = s.scoreLeft === undefined ? s : withLeft(s, await scoredLeft(db, s, s.scoreLeft));
-  const blocking = await buildCandidates(db, ss, (rule) => step(`blocking rule ${rule}`));
+  const blocking = await buildCandidates(db, cs, (rule) => step(`blocking rule ${rule}`));
   const tBlocking = clock.lap();
   step('comparisons of every candidate pair');
   const gamma = tableName(s.prefix, 'gamma');
-  await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(ss, tableName(s.prefix, 'candidates'))}`);
-  // The patterns EM trains on (or, with a stored model, the prior is estimated on) are this pass's
-  // unless a training pass made them.
-  if (!separateTraining) await aggregatePatterns(db, s);
-  if (shared) training = { leftRows: blocking.leftRows, candidates: blocking.candidates };
+  await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(cs, tableName(s.prefix, 'candidates'))}`);
+  // EM trains on the training rows' pairs; with a stored model the prior is estimated on the
+  // scored rows' pairs.
+  const role = (flag: '__train' | '__score') =>
+    roles ? `l_id IN (SELECT ${sqlIdent(s.left.id)} FROM ${roles.table} WHERE ${flag})` : 'true';
+  await aggregatePatterns(db, s, role(s.model ? '__score' : '__train'));
+  const scoredLeftRows = roles ? roles.scored : leftRows;
+  const training = s.model
+    ? { leftRows: 0, candidates: 0 }
+    : {
+        leftRows: roles ? roles.trained : leftRows,
+        candidates: await db.count(`SELECT coalesce(sum(n), 0) FROM ${tableName(s.prefix, 'patterns')}`),
+      };
   const tGamma = clock.lap();
 
   let model: LinkModel;
@@ -77,7 +67,7 @@ export async function link(
     };
     if (s.estimatePrior && s.prior === undefined) {
       const { m, u } = modelArrays(s, model);
-      const estimated = await estimatePrior(db, s, m, u, blocking.leftRows, blocking.rightRows);
+      const estimated = await estimatePrior(db, s, m, u, scoredLeftRows, blocking.rightRows);
       model = {
         ...model,
         prior: estimated.prior,
@@ -105,29 +95,27 @@ export async function link(
       uSample: { pairs: u.pairs, nonNull: u.nonNull },
     };
   }
-  await writeModel(db, s, model, blocking.candidates, blocking.leftRows, blocking.rightRows, training);
-  if (s.scoreLeft !== undefined) await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, 'score_left')}`);
+  await writeModel(db, s, model, blocking.candidates, scoredLeftRows, blocking.rightRows, training);
 
   step('scoring');
   const scores = tableName(s.prefix, 'scores');
   const keep = s.minMatchWeight === undefined ? '' : `WHERE match_weight >= ${sqlDouble(s.minMatchWeight)}`;
   // Ordered so that the table (and anything written from it) is identical from run to run.
   await db.exec(`CREATE OR REPLACE TABLE ${scores} AS
-    SELECT * FROM (${scoreSelect(s, model, `SELECT * FROM ${gamma}`)}) ${keep} ORDER BY l_id, r_id`);
+    SELECT * FROM (${scoreSelect(s, model, `SELECT * FROM ${gamma} WHERE ${role('__score')}`)}) ${keep} ORDER BY l_id, r_id`);
+  if (roles) await db.exec(`DROP TABLE IF EXISTS ${roles.table}`);
   const scored = await db.count(`SELECT count(*) FROM ${scores}`);
   const tScore = clock.lap();
 
   return {
     ...blocking,
     leftRows,
-    scoredLeftRows: blocking.leftRows,
+    scoredLeftRows,
     training,
     scored,
     model,
     warnings,
     seconds: {
-      training_blocking: tTrainBlocking,
-      training_gamma: tTrainGamma,
       blocking: tBlocking,
       tf: tTf,
       gamma: tGamma,
@@ -149,22 +137,31 @@ function withLeft(s: ResolvedSettings, table: string): ResolvedSettings {
 }
 
 /**
- * At most n left rows drawn by a seeded hash of their id: the same rows whatever the threads or the
- * row order, and not the rows u is drawn from (another salt).
+ * The left rows to compare, with their roles: `__train` for the training sample (at most
+ * trainingRows drawn by a seeded hash of the id: the same rows whatever the threads or the row
+ * order, and not the rows u is drawn from, which use another salt) or every row, `__score` for the
+ * rows scoreLeft selects or every row.
  */
-async function sampleLeft(db: Db, s: ResolvedSettings, n: number): Promise<string> {
-  const t = tableName(s.prefix, 'train_left');
+async function comparedLeft(
+  db: Db,
+  s: ResolvedSettings,
+  sampled: boolean,
+): Promise<{ table: string; trained: number; scored: number }> {
+  const table = tableName(s.prefix, 'compared_left');
   const id = `l.${sqlIdent(s.left.id)}`;
-  await db.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS
-    SELECT l.* FROM ${s.left.table} AS l ORDER BY hash(hash(${id}, ${s.seed + 1})), ${id} LIMIT ${n}`);
-  return t;
-}
-
-/** The left rows to score. */
-async function scoredLeft(db: Db, s: ResolvedSettings, where: string): Promise<string> {
-  const t = tableName(s.prefix, 'score_left');
-  await db.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT l.* FROM ${s.left.table} AS l WHERE (${where})`);
-  return t;
+  const train = sampled
+    ? `${id} IN (SELECT ${id} FROM ${s.left.table} AS l ORDER BY hash(hash(${id}, ${s.seed + 1})), ${id} LIMIT ${s.trainingRows})`
+    : s.model
+      ? 'false'
+      : 'true';
+  const score = s.scoreLeft === undefined ? 'true' : `coalesce((${s.scoreLeft}), false)`;
+  await db.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    SELECT * FROM (SELECT l.*, ${train} AS __train, ${score} AS __score FROM ${s.left.table} AS l)
+    WHERE __train OR __score`);
+  const row = await db.one<{ trained: number; scored: number }>(
+    `SELECT count(*) FILTER (WHERE __train) AS trained, count(*) FILTER (WHERE __score) AS scored FROM ${table}`,
+  );
+  return { table, trained: Number(row?.trained ?? 0), scored: Number(row?.scored ?? 0) };
 }
 
 async function checkIds(db: Db, s: ResolvedSettings): Promise<void> {

@@ -147,8 +147,9 @@ export interface LinkSettings {
   checkIds?: boolean;
   /**
    * Train on at most this many left rows, drawn by a seeded hash of their id (Splink trains on a
-   * sample and scores everything): blocking, comparisons and EM run over the sample's candidates,
-   * and the prior is estimated for the sample's possible pairs. Default: every left row.
+   * sample and scores everything): EM and the m training rule see the sample's candidate pairs, and
+   * the prior is estimated for the sample's possible pairs. Not for deduplication. Default: every
+   * left row.
    */
   trainingRows?: number;
   /**
@@ -231,14 +232,12 @@ export interface LinkResult {
   scored: number;
   /** Left rows scored (all of them unless `scoreLeft` is set). */
   scoredLeftRows: number;
-  /** What the model was trained on: left rows (the sample) and their candidate pairs. */
+  /** What the model was trained on: left rows (the sample) and their candidate pairs; 0 with a stored model. */
   training: { leftRows: number; candidates: number };
   model: LinkModel;
   warnings: string[];
-  /** Wall-clock seconds per step; the `training_` steps are zero when training shares the scoring pass. */
+  /** Wall-clock seconds per step. */
   seconds: {
-    training_blocking: number;
-    training_gamma: number;
     blocking: number;
     gamma: number;
     tf: number;
@@ -325,7 +324,9 @@ export function resolveSettings(settings: LinkSettings): ResolvedSettings {
     problems.push('prior must be in (0, 1)');
   }
   const dedupe = settings.left.table === settings.right.table && settings.left.id === settings.right.id;
+  // A deduplication's pair is formed from both sides: a sample or a subset of one side is not one.
   if (settings.scoreLeft !== undefined && dedupe) problems.push('scoreLeft is for linking two tables');
+  if (settings.trainingRows !== undefined && dedupe) problems.push('trainingRows is for linking two tables');
   if (
     settings.trainingRows !== undefined &&
     !(Number.isInteger(settings.trainingRows) && settings.trainingRows > 0)
