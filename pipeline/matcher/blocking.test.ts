@@ -92,6 +92,40 @@ describe('blocking', () => {
     expect(new Set(rows.map(([l, r]) => `${l}-${r}`)).size).toBe(rows.length);
   });
 
+  it("keeps a filtered rule's pairs only where its filter holds, and a pair another rule finds anyway", async () => {
+    // Shares ten digits with BUDI's NIK, four of the last six differ.
+    await db.exec(`INSERT INTO rt VALUES (15, 'BUDIMAN', '3328011111119999')`);
+    const s = settings({
+      blocking: [
+        // Shares the first ten NIK digits, but only NIKs at most one digit apart count.
+        {
+          name: 'nik10',
+          leftKey: 'left(l.nik, 10)',
+          rightKey: 'left(r.nik, 10)',
+          filter: 'hamming(l.nik, r.nik) <= 1',
+        },
+        { name: 'nama', leftKey: 'l.nama', rightKey: 'r.nama' },
+      ],
+    });
+    const report = await buildCandidates(db, resolveSettings(s));
+    const rows = await db.all<{ l_id: number; r_id: number; rules: string }>(
+      'SELECT l_id, r_id, rules::VARCHAR AS rules FROM t_candidates ORDER BY l_id, r_id',
+    );
+    const got = rows.map((r) => [r.l_id, r.r_id, ruleNames(resolveSettings(s), r.rules)]);
+    expect(got).toEqual([
+      [1, 10, ['nik10', 'nama']],
+      [1, 11, ['nik10', 'nama']],
+      [1, 12, ['nama']],
+      [2, 13, ['nik10']],
+      [3, 14, ['nama']],
+      [4, 10, ['nama']],
+      [4, 11, ['nama']],
+      [4, 12, ['nama']],
+    ]);
+    expect(got.some(([l, r]) => l === 2 && r === 15)).toBe(false);
+    expect(report.rulePairs[0]).toEqual({ rule: 'nik10', pairs: 3, only: 1 });
+  });
+
   it('joins keys of different but comparable types', async () => {
     // INTEGER against BIGINT keys still meet.
     const s = settings({

@@ -321,3 +321,49 @@ describe('settings', () => {
     expect(await db.count('SELECT count(*) FROM syn_scores WHERE match_weight < 0')).toBe(0);
   });
 });
+
+describe('training on a sample, scoring some rows', () => {
+  it('scores only the rows scoreLeft selects, each exactly as a run over every row scores it', async () => {
+    await syntheticTables(db);
+    await link(db, syntheticSettings());
+    await db.exec(
+      'CREATE TABLE every_third AS SELECT * FROM syn_scores WHERE l_id % 3 = 0 ORDER BY l_id, r_id',
+    );
+    const every = await dump(db, 'every_third');
+    const some = await link(db, { ...syntheticSettings(), scoreLeft: 'l.id % 3 = 0' });
+    // Training still saw every row: the same model, so the same scores for the rows scored.
+    expect(some.training.leftRows).toBe(10_000);
+    expect(some.scoredLeftRows).toBe(3334);
+    expect(await db.count('SELECT count(*) FROM syn_scores WHERE l_id % 3 <> 0')).toBe(0);
+    expect(await dump(db, 'syn_scores')).toBe(every);
+  });
+
+  it('trains on a sample of trainingRows rows, the same rows every time, and still scores every row', async () => {
+    await syntheticTables(db);
+    const full = await link(db, syntheticSettings());
+    const a = await link(db, { ...syntheticSettings(), trainingRows: 4000 });
+    const scoresA = await dump(db, 'syn_scores');
+    const b = await link(db, { ...syntheticSettings(), trainingRows: 4000 });
+    expect(await dump(db, 'syn_scores')).toBe(scoresA);
+    expect(JSON.stringify(b.model)).toBe(JSON.stringify(a.model));
+    expect(a.training.leftRows).toBe(4000);
+    expect(a.training.candidates).toBeLessThan(full.training.candidates * 0.5);
+    expect(a.scoredLeftRows).toBe(10_000);
+    // A sample of the population estimates what the whole does: the prior and each exact level's m.
+    expect(a.model.prior / full.model.prior).toBeGreaterThan(0.8);
+    expect(a.model.prior / full.model.prior).toBeLessThan(1.25);
+    const exactM = (model: typeof a.model, c: string) =>
+      model.comparisons.find((p) => p.name === c)?.levels.find((l) => l.label === 'exact')?.m ?? 0;
+    for (const c of ['a', 'b', 'c', 'd']) expect(exactM(a.model, c)).toBeCloseTo(exactM(full.model, c), 1);
+  });
+
+  it('refuses a sample or a subset for a deduplication, where a pair is formed from both sides', async () => {
+    const dedupe: LinkSettings = { ...syntheticSettings(), right: { table: 'syn_l', id: 'id' } };
+    await expect(link(db, { ...dedupe, scoreLeft: 'true' })).rejects.toThrow(
+      /scoreLeft is for linking two tables/,
+    );
+    await expect(link(db, { ...dedupe, trainingRows: 10 })).rejects.toThrow(
+      /trainingRows is for linking two tables/,
+    );
+  });
+});
