@@ -120,6 +120,10 @@ describe('padan CLI', () => {
     expect(e.stdout).toMatch(/^nik\s+awalan NIK \(Excel\) sama/m);
     expect(e.stdout).toMatch(/^total\s+p=0\.99/m);
     expect(e.stdout).not.toMatch(/\d{16}/);
+    // A row exact matching confirmed is not scored again ("padan, nothing to do" in expected.csv).
+    const confirmed = padan('explain', 'DTKS00001', '--out', out);
+    expect(confirmed.stdout).toMatch(/matched to Dukcapil by NIK and identity/);
+    expect(confirmed.stdout).toMatch(/confirmed by exact matching, so not scored/);
     expect(padan('explain', 'NO-SUCH-ID', '--out', out).code).toBe(2);
   });
 

@@ -65,7 +65,12 @@ export async function explainRow(options: {
       `SELECT r_id FROM nik_link_scores WHERE l_id = ? ORDER BY match_weight DESC, r_id LIMIT ?`,
       [options.idDtks, options.top ?? 3],
     );
-    if (candidates.length === 0) lines.push('no Dukcapil candidate shared a blocking key with this row');
+    // Probabilistic matching scores only the rows exact matching did not confirm.
+    if (candidates.length === 0 && row.status === 'PADAN' && row.metode === 'TEPAT') {
+      lines.push('confirmed by exact matching, so not scored against other Dukcapil candidates');
+    } else if (candidates.length === 0) {
+      lines.push('no Dukcapil candidate shared a blocking key with this row');
+    }
     const settings = linkSettings(config);
     for (const [i, c] of candidates.entries()) {
       const w = await explainPair(db, settings, options.idDtks, c.r_id);
