@@ -28,7 +28,8 @@ export async function link(
   const sampled = !s.model && s.trainingRows !== undefined && s.trainingRows < leftRows;
   const roles = sampled || s.scoreLeft !== undefined ? await comparedLeft(db, s, sampled) : null;
   const cs = roles ? withLeft(s, roles.table) : s;
-  const total = s.blocking.length + 5;
+  // A step per blocking rule, then the comparisons, training (unless a model is given) and scoring.
+  const total = s.blocking.length + (s.model ? 2 : 3);
   let done = 0;
   const step = (name: string) => progress?.(name, done++, total);
 
@@ -44,9 +45,9 @@ export async function link(
   await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(cs, tableName(s.prefix, 'candidates'))}`);
   // EM trains on the training rows' pairs; with a stored model the prior is estimated on the
   // scored rows' pairs.
-  const role = (flag: '__train' | '__score') =>
+  const role = (flag: '__padan_train' | '__padan_score') =>
     roles ? `l_id IN (SELECT ${sqlIdent(s.left.id)} FROM ${roles.table} WHERE ${flag})` : 'true';
-  await aggregatePatterns(db, s, role(s.model ? '__score' : '__train'));
+  await aggregatePatterns(db, s, role(s.model ? '__padan_score' : '__padan_train'));
   const scoredLeftRows = roles ? roles.scored : leftRows;
   const training = s.model
     ? { leftRows: 0, candidates: 0 }
@@ -102,7 +103,7 @@ export async function link(
   const keep = s.minMatchWeight === undefined ? '' : `WHERE match_weight >= ${sqlDouble(s.minMatchWeight)}`;
   // Ordered so that the table (and anything written from it) is identical from run to run.
   await db.exec(`CREATE OR REPLACE TABLE ${scores} AS
-    SELECT * FROM (${scoreSelect(s, model, `SELECT * FROM ${gamma} WHERE ${role('__score')}`)}) ${keep} ORDER BY l_id, r_id`);
+    SELECT * FROM (${scoreSelect(s, model, `SELECT * FROM ${gamma} WHERE ${role('__padan_score')}`)}) ${keep} ORDER BY l_id, r_id`);
   if (roles) await db.exec(`DROP TABLE IF EXISTS ${roles.table}`);
   const scored = await db.count(`SELECT count(*) FROM ${scores}`);
   const tScore = clock.lap();
@@ -137,9 +138,9 @@ function withLeft(s: ResolvedSettings, table: string): ResolvedSettings {
 }
 
 /**
- * The left rows to compare, with their roles: `__train` for the training sample (at most
+ * The left rows to compare, with their roles: `__padan_train` for the training sample (at most
  * trainingRows drawn by a seeded hash of the id: the same rows whatever the threads or the row
- * order, and not the rows u is drawn from, which use another salt) or every row, `__score` for the
+ * order, and not the rows u is drawn from, which use another salt) or every row, `__padan_score` for the
  * rows scoreLeft selects or every row.
  */
 async function comparedLeft(
@@ -156,10 +157,10 @@ async function comparedLeft(
       : 'true';
   const score = s.scoreLeft === undefined ? 'true' : `coalesce((${s.scoreLeft}), false)`;
   await db.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT * FROM (SELECT l.*, ${train} AS __train, ${score} AS __score FROM ${s.left.table} AS l)
-    WHERE __train OR __score`);
+    SELECT * FROM (SELECT l.*, ${train} AS __padan_train, ${score} AS __padan_score FROM ${s.left.table} AS l)
+    WHERE __padan_train OR __padan_score`);
   const row = await db.one<{ trained: number; scored: number }>(
-    `SELECT count(*) FILTER (WHERE __train) AS trained, count(*) FILTER (WHERE __score) AS scored FROM ${table}`,
+    `SELECT count(*) FILTER (WHERE __padan_train) AS trained, count(*) FILTER (WHERE __padan_score) AS scored FROM ${table}`,
   );
   return { table, trained: Number(row?.trained ?? 0), scored: Number(row?.scored ?? 0) };
 }
