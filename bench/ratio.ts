@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluate } from '../fixtures/evaluate.js';
+import { evaluate, headline } from '../fixtures/evaluate.js';
 import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { Db, sqlString } from '../pipeline/db.js';
@@ -157,12 +157,7 @@ try {
     step_seconds: manifest.step_seconds,
     candidate_pairs: manifest.matching?.probabilistic?.link?.candidates ?? null,
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
-    accuracy: e && {
-      nik_corrections: e.nikCorrections.overall,
-      duplicates: e.deactivation.byReason.DUPLICATE,
-      deactivation: e.deactivation.overall,
-      false_deactivations: e.falseDeactivations.total,
-    },
+    accuracy: e && headline(e),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {

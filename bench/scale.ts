@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluate } from '../fixtures/evaluate.js';
+import { evaluate, headline } from '../fixtures/evaluate.js';
 import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { silentLogger } from '../pipeline/logger.js';
@@ -68,10 +68,7 @@ try {
     candidate_pairs_per_row: manifest.matching.probabilistic?.link.perLeftRow ?? null,
     dropped_blocks: manifest.matching.probabilistic?.link.droppedBlockCount ?? null,
     peak_rss_mib: peakRssMiB,
-    nik_corrections: e.nikCorrections.overall,
-    duplicates: e.deactivation.byReason.DUPLICATE,
-    deactivation: e.deactivation.overall,
-    false_deactivations: e.falseDeactivations.total,
+    ...headline(e),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
