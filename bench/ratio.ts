@@ -20,6 +20,7 @@ import { defaultConfig } from '../pipeline/config.js';
 import { Db, sqlString } from '../pipeline/db.js';
 import { silentLogger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run.js';
+import { stageRss } from './rss.js';
 
 const { values } = parseArgs({
   options: {
@@ -113,6 +114,7 @@ try {
     const f = await floor(files.dtks, files.dukcapil, join(dir, 'floor'));
     const floorSeconds = Object.values(f).reduce((a, b) => a + b, 0);
     const out = join(dir, `run${i}`);
+    const rss = stageRss();
     const started = performance.now();
     const result = await run({
       dtks: files.dtks,
@@ -123,10 +125,12 @@ try {
       logger: silentLogger(),
       memoryLimit,
       threads,
+      onStage: rss.onStage,
     });
     const padanSeconds = (performance.now() - started) / 1000;
     const ratio = padanSeconds / floorSeconds;
-    repetitions.push({ floorSeconds, floor: f, padanSeconds, stages: result.timings, ratio });
+    const rssMib = rss.stop();
+    repetitions.push({ floorSeconds, floor: f, padanSeconds, stages: result.timings, ratio, rssMib });
     process.stderr.write(
       `repetition ${i + 1}: floor ${round(floorSeconds)} s, padan ${round(padanSeconds)} s, ratio ${round(ratio)}×\n`,
     );
@@ -157,6 +161,8 @@ try {
     step_seconds: manifest.step_seconds,
     candidate_pairs: manifest.matching?.probabilistic?.link?.candidates ?? null,
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+    // Per stage of the last repetition, so that a memory bound names the stage that broke it.
+    peak_rss_mib_by_stage: last?.rssMib,
     accuracy: e && headline(e),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -16,6 +16,7 @@ import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { silentLogger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run.js';
+import { stageRss } from './rss.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,7 @@ try {
     profile: values.profile as 'default',
     dukcapilExtra: 0.5,
   });
+  const rss = stageRss();
   const started = performance.now();
   const result = await run({
     dtks: gen.files.dtks,
@@ -46,8 +48,10 @@ try {
     logger: silentLogger(),
     memoryLimit: values['memory-limit'],
     threads: Number(values.threads),
+    onStage: rss.onStage,
   });
   const seconds = (performance.now() - started) / 1000;
+  const rssByStage = rss.stop();
   // maxRSS covers the whole process: DuckDB runs inside it.
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const manifest = JSON.parse(await readFile(join(dir, 'run', 'manifest.json'), 'utf8'));
@@ -68,6 +72,7 @@ try {
     candidate_pairs_per_row: manifest.matching.probabilistic?.link.perLeftRow ?? null,
     dropped_blocks: manifest.matching.probabilistic?.link.droppedBlockCount ?? null,
     peak_rss_mib: peakRssMiB,
+    peak_rss_mib_by_stage: rssByStage,
     ...headline(e),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
