@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluate, headline } from '../fixtures/evaluate.js';
-import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { Db, sqlString } from '../pipeline/db.js';
 import { silentLogger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run.js';
+import { benchPopulation } from './population.js';
 import { stageRss } from './rss.js';
 
 const { values } = parseArgs({
@@ -100,14 +100,7 @@ try {
       ),
     };
   } else {
-    const gen = await generate({
-      households: Number(values.households),
-      seed: Number(values.seed),
-      out: join(dir, 'pop'),
-      profile: values.profile as 'default',
-      dukcapilExtra: 0.5,
-    });
-    files = gen.files;
+    files = (await benchPopulation(values, dir)).files;
   }
   const repetitions = [];
   for (let i = 0; i < Number(values.repeat); i++) {

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluate, headline } from '../fixtures/evaluate.js';
-import { generate } from '../fixtures/generator/index.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { silentLogger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run.js';
+import { benchPopulation } from './population.js';
 import { stageRss } from './rss.js';
 
 const { values } = parseArgs({
@@ -31,13 +31,7 @@ const { values } = parseArgs({
 
 const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), 'padan-scale-'));
 try {
-  const gen = await generate({
-    households: Number(values.households),
-    seed: Number(values.seed),
-    out: join(dir, 'pop'),
-    profile: values.profile as 'default',
-    dukcapilExtra: 0.5,
-  });
+  const gen = await benchPopulation(values, dir);
   const rss = stageRss();
   const started = performance.now();
   const result = await run({

@@ -1,6 +1,7 @@
 import { REPORTS } from '../reports/index.js';
 import { manifest } from '../reports/manifest.js';
 import type { ReportContext } from '../reports/report.js';
+import { StepClock } from './steps.js';
 
 /**
  * The apply: every output of `reports/` written into the run being built, then the manifest, which
@@ -13,15 +14,13 @@ export async function writeOutputs(
   progress?: (step: string, done: number, total: number) => void,
 ): Promise<string[]> {
   // Each output's own time, for the manifest: the next slow output must be visible.
-  const seconds: Record<string, number> = {};
+  const clock = new StepClock();
   if (!ctx.run.details.step_seconds) ctx.run.details.step_seconds = {};
-  (ctx.run.details.step_seconds as Record<string, unknown>).write = seconds;
+  (ctx.run.details.step_seconds as Record<string, unknown>).write = clock.seconds;
   await stage('write', async () => {
     for (const [i, report] of REPORTS.entries()) {
-      const started = performance.now();
       progress?.(report.name, i, REPORTS.length);
-      await report.write(progress ? { ...ctx, progress } : ctx);
-      seconds[report.name] = Math.round(performance.now() - started) / 1000;
+      await clock.step(report.name, () => report.write(progress ? { ...ctx, progress } : ctx));
     }
   });
   await manifest.write(ctx);

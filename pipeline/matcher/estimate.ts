@@ -106,8 +106,10 @@ export async function estimateU(db: Db, s: ResolvedSettings, warnings: string[])
   return { u, counts, pairs, nonNull };
 }
 
-/** Gamma patterns with counts: the only thing EM needs, and small (patterns ≪ pairs). */
-/** `where` (SQL over the gamma table) picks the pairs, e.g. those of the rows trained on. */
+/**
+ * Gamma patterns with counts: the only thing EM needs, and small (patterns ≪ pairs). `where` (SQL
+ * over the gamma table) picks the pairs, e.g. those of the rows trained on.
+ */
 export async function aggregatePatterns(db: Db, s: ResolvedSettings, where = 'true'): Promise<void> {
   const cols = s.comparisons.map((c) => sqlIdent(`gamma_${c.name}`));
   if (s.mTrainingRule) cols.push('m_train');
