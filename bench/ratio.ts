@@ -123,7 +123,8 @@ try {
     const padanSeconds = (performance.now() - started) / 1000;
     const ratio = padanSeconds / floorSeconds;
     const rssMib = rss.stop();
-    repetitions.push({ floorSeconds, floor: f, padanSeconds, stages: result.timings, ratio, rssMib });
+    const jsMib = rss.js();
+    repetitions.push({ floorSeconds, floor: f, padanSeconds, stages: result.timings, ratio, rssMib, jsMib });
     process.stderr.write(
       `repetition ${i + 1}: floor ${round(floorSeconds)} s, padan ${round(padanSeconds)} s, ratio ${round(ratio)}×\n`,
     );
@@ -156,6 +157,7 @@ try {
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     // Per stage of the last repetition, so that a memory bound names the stage that broke it.
     peak_rss_mib_by_stage: last?.rssMib,
+    peak_js_mib_by_stage: last?.jsMib,
     accuracy: e && headline(e),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

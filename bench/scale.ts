@@ -67,6 +67,7 @@ try {
     dropped_blocks: manifest.matching.probabilistic?.link.droppedBlockCount ?? null,
     peak_rss_mib: peakRssMiB,
     peak_rss_mib_by_stage: rssByStage,
+    peak_js_mib_by_stage: rss.js(),
     ...headline(e),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
