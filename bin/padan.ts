@@ -7,6 +7,7 @@ import { diffRuns, formatDiff } from '../pipeline/diff.js';
 import { ExitCode, InputError, PadanError } from '../pipeline/errors.js';
 import { explainRow } from '../pipeline/explain.js';
 import { createLogger } from '../pipeline/logger.js';
+import { parseSize } from '../pipeline/memory.js';
 import { applyReview, formatProblem } from '../pipeline/review.js';
 import { run } from '../pipeline/run.js';
 import type { RunFolder } from '../pipeline/run-folder.js';
@@ -34,7 +35,9 @@ function logLevel(value: string): string {
 }
 
 function memorySize(value: string): string {
-  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+  try {
+    parseSize(value);
+  } catch {
     throw new InvalidArgumentError('expected a size such as 4GB or 512MiB');
   }
   return value.trim();
@@ -56,7 +59,11 @@ program
   .option('--config <file>', 'JSON config with policies and thresholds (see `padan config`)')
   .option('--db <file>', 'working DuckDB database (default: OUT/padan.duckdb)')
   .option('--threads <n>', 'DuckDB threads (default: all cores)', positiveInt)
-  .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB (default: 80% of RAM)', memorySize)
+  .option(
+    '--memory-limit <size>',
+    'memory for the whole run, e.g. 8GB (default: 80% of RAM); DuckDB gets 70% and spills beyond it',
+    memorySize,
+  )
   .option(
     '--temp-dir <dir>',
     'where DuckDB spills when memory is short (default: inside the run being built, removed after)',

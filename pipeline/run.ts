@@ -28,6 +28,7 @@ import { linkDtksOnly } from './link-dtks.js';
 import { matchProbabilistic, type ProbabilisticResult } from './link-nik.js';
 import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
+import { planMemory } from './memory.js';
 import { normalise, referenceDateOf } from './normalise.js';
 import { loadDecisions } from './review.js';
 import { RunFolder } from './run-folder.js';
@@ -130,10 +131,11 @@ async function runInFolder(
   const timings: Record<string, number> = {};
   const steps = { normalise: new StepClock(), match: new StepClock(), rules: new StepClock() };
   const startedAt = new Date();
+  const memory = planMemory(options.memoryLimit);
   const db = await Db.open({
     path: folder.stagingDbPath,
     threads: options.threads,
-    memoryLimit: options.memoryLimit,
+    memoryLimit: memory.duckdbLimit,
     tempDir,
     signal: options.signal,
     rowGroupSize: options.rowGroupSize,
@@ -149,6 +151,10 @@ async function runInFolder(
     log.info({ stage: name, seconds: timings[name] }, `stage ${name} done`);
     return result;
   };
+  log.info(
+    { budgetMiB: Math.floor(memory.budgetBytes / 2 ** 20), duckdbMemoryLimit: memory.duckdbLimit },
+    'memory: DuckDB gets a share of the run budget, the rest is headroom for what its limit does not count',
+  );
   log.info(
     { referenceDate, source: options.config.referenceDate ? 'config' : 'run date' },
     'reference date for ages and NIK centuries',
