@@ -159,6 +159,14 @@ async function prepareItems(db: Db): Promise<void> {
       SELECT 'Verifikasi', id_dtks, reason, field, NULL, new_value, NULL, NULL, NULL, NULL, evidence,
         suggested_action, candidate_baris, kunci, CASE WHEN id_dtks IS NULL THEN kode_desa END
       FROM reviews
+    ),
+    -- The register's rows, raw rows and Dukcapil candidates the items name, before they are joined:
+    -- joined whole, the three tables' hash tables did not fit in DuckDB's share of 1 GB on a 1M run.
+    item_dtks AS (SELECT * FROM dtks WHERE id_dtks IN (SELECT id_dtks FROM items)),
+    item_raw AS (SELECT * FROM raw_dtks WHERE _baris IN (SELECT _baris FROM item_dtks)),
+    item_calon AS (
+      SELECT * FROM dukcapil
+      WHERE _baris IN (SELECT candidate_baris FROM items WHERE reason = 'MATCH_UNCERTAIN')
     )
     SELECT s.sheet, coalesce(d.kode_kabupaten, left(s.wilayah, 5), '${NO_REGION}') AS kab, k.nama AS kab_nama,
       d.id_dtks, d.id_keluarga, r.nama, r.nik, r.no_kk,
@@ -179,8 +187,8 @@ async function prepareItems(db: Db): Promise<void> {
       -- The order of the sheets: kecamatan, desa, household, then the file's order.
       coalesce(c.nama, r.kecamatan, wc.nama) AS _kec, coalesce(v.nama, r.desa) AS _desa, d._baris
     FROM items s
-    LEFT JOIN dtks d USING (id_dtks)
-    LEFT JOIN raw_dtks r ON r._baris = d._baris
+    LEFT JOIN item_dtks d USING (id_dtks)
+    LEFT JOIN item_raw r ON r._baris = d._baris
     LEFT JOIN ref_kecamatan wc ON wc.kode = s.wilayah
     LEFT JOIN ref_kabupaten k ON k.kode = coalesce(d.kode_kabupaten, left(s.wilayah, 5))
     LEFT JOIN ref_kecamatan c ON c.kode = d.kode_kecamatan
@@ -189,7 +197,7 @@ async function prepareItems(db: Db): Promise<void> {
     LEFT JOIN ref_kecamatan mc ON mc.kode = mv.kode_kecamatan
     -- An equality on the left side's value: a condition testing s.reason in the ON clause would
     -- turn this into a nested-loop join over every item and every Dukcapil record.
-    LEFT JOIN dukcapil cd ON cd._baris = CASE WHEN s.reason = 'MATCH_UNCERTAIN' THEN s.candidate_baris END
+    LEFT JOIN item_calon cd ON cd._baris = CASE WHEN s.reason = 'MATCH_UNCERTAIN' THEN s.candidate_baris END
     ORDER BY kab, s.sheet, _kec NULLS LAST, _desa NULLS LAST, d.id_keluarga, d._baris, s.kunci`);
 }
 
@@ -365,9 +373,11 @@ async function writeSheet(
     .filter((c) => c.key !== 'cek')
     .map((c) => (c.kind === 'number' ? `${c.key}` : `CAST(${c.key} AS VARCHAR) AS ${c.key}`))
     .join(', ');
+  // No ORDER BY: workbook_items is stored in the sheets' order (prepareItems) and the database keeps
+  // insertion order (preserve_insertion_order), so a filtered scan gives the rows in it. A sort here
+  // held a kabupaten's sheet in memory three workbooks at a time, and at 1 GB it did not fit.
   const result = await connection.stream(
-    `SELECT ${select} FROM workbook_items WHERE kab = $kab AND sheet = $sheet
-     ORDER BY _kec NULLS LAST, _desa NULLS LAST, id_keluarga, _baris, kunci`,
+    `SELECT ${select} FROM workbook_items WHERE kab = $kab AND sheet = $sheet`,
     { kab, sheet },
   );
   const bukti = columns.findIndex((c) => c.key === 'bukti');
