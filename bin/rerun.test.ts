@@ -211,7 +211,7 @@ describe('a failing rerun over a complete run', () => {
       'too little memory',
       async () => [...sampleArgs(good).slice(0, 7), '--memory-limit', '5MB'],
       4,
-      /DuckDB ran out of memory at --memory-limit 5MB; raise --memory-limit, or point --temp-dir/,
+      /DuckDB ran out of memory at --memory-limit 5MB \(stage \w+(, step [^)]+)?\); raise --memory-limit, or point --temp-dir/,
     ],
   ];
 

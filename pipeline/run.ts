@@ -32,7 +32,7 @@ import { planMemory } from './memory.js';
 import { normalise, referenceDateOf } from './normalise.js';
 import { loadDecisions } from './review.js';
 import { RunFolder } from './run-folder.js';
-import { StepClock } from './steps.js';
+import { notePlace, placeOf, StepClock } from './steps.js';
 import { startTrace } from './trace.js';
 import { PADAN_VERSION } from './version.js';
 import { writeOutputs } from './write.js';
@@ -145,7 +145,10 @@ async function runInFolder(
     if (options.signal?.aborted) throw new InterruptedError(abortSignalName(options.signal));
     options.onStage?.(name, 'start');
     const started = performance.now();
-    const result = await fn();
+    const result = await fn().catch((error: unknown) => {
+      notePlace(error, name);
+      throw error;
+    });
     timings[name] = Math.round(performance.now() - started) / 1000;
     options.onStage?.(name, 'done', timings[name]);
     log.info({ stage: name, seconds: timings[name] }, `stage ${name} done`);
@@ -461,15 +464,18 @@ function asPadanError(error: unknown, options: RunOptions): unknown {
   if (error instanceof PadanError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as NodeJS.ErrnoException).code;
+  const where = placeOf(error);
   if (/Out of Memory Error|failed to allocate|could not allocate/i.test(message)) {
     return new ResourceError(
-      `DuckDB ran out of memory${options.memoryLimit ? ` at --memory-limit ${options.memoryLimit}` : ''}; ` +
+      `DuckDB ran out of memory${options.memoryLimit ? ` at --memory-limit ${options.memoryLimit}` : ''}` +
+        `${where ? ` (${where})` : ''}; ` +
         'raise --memory-limit, or point --temp-dir at a disk with room so that DuckDB can spill to it',
     );
   }
   if (code === 'ENOSPC' || /No space left on device/i.test(message)) {
     return new ResourceError(
-      `the disk is full${options.tempDir ? ` (--temp-dir ${options.tempDir} or --out ${options.out})` : ` (--out ${options.out})`}; ` +
+      `the disk is full${options.tempDir ? ` (--temp-dir ${options.tempDir} or --out ${options.out})` : ` (--out ${options.out})`}` +
+        `${where ? ` in ${where}` : ''}; ` +
         'free space, or point --temp-dir at a disk with room',
     );
   }
