@@ -13,9 +13,6 @@ export const DUCKDB_SHARE = 0.7;
 /** Without `--memory-limit`, the run's budget is this share of the machine's (or cgroup's) memory. */
 export const DEFAULT_BUDGET_SHARE = 0.8;
 
-/** The smallest DuckDB limit padan gives: below it DuckDB cannot hold one block per thread. */
-const MIN_DUCKDB_BYTES = 64 * 2 ** 20;
-
 const UNITS: Record<string, number> = {
   b: 1,
   kb: 1e3,
@@ -46,7 +43,7 @@ function availableMemory(): number {
 export interface MemoryPlan {
   /** The run's budget in bytes: `--memory-limit`, or a share of the machine's memory. */
   budgetBytes: number;
-  /** What DuckDB is given as `memory_limit`, in MiB as DuckDB reads it. */
+  /** What DuckDB is given as `memory_limit`, in KiB as DuckDB reads it; never more than the budget. */
   duckdbLimit: string;
 }
 
@@ -54,6 +51,6 @@ export interface MemoryPlan {
 export function planMemory(budget: string | undefined): MemoryPlan {
   const budgetBytes =
     budget === undefined ? Math.floor(availableMemory() * DEFAULT_BUDGET_SHARE) : parseSize(budget);
-  const duckdbBytes = Math.max(MIN_DUCKDB_BYTES, Math.floor(budgetBytes * DUCKDB_SHARE));
-  return { budgetBytes, duckdbLimit: `${Math.floor(duckdbBytes / 2 ** 20)}MiB` };
+  const duckdbKiB = Math.max(1, Math.floor((budgetBytes * DUCKDB_SHARE) / 1024));
+  return { budgetBytes, duckdbLimit: `${duckdbKiB}KiB` };
 }
