@@ -67,6 +67,24 @@ describe('padan CLI', () => {
     const r = padan('run', '--dtks', 'a', '--dukcapil', 'b', '--out', join(dir, 'o'), '--config', bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.json: identity\.nameStrong/);
+    for (const [size, message] of [
+      ['8 gigs', /expected a size such as 4GB/],
+      ['0GB', /expected a size above zero/],
+    ] as const) {
+      const m = padan(
+        'run',
+        '--dtks',
+        'a',
+        '--dukcapil',
+        'b',
+        '--out',
+        join(dir, 'o'),
+        '--memory-limit',
+        size,
+      );
+      expect(m.code).toBe(2);
+      expect(m.stderr).toMatch(message);
+    }
   });
 
   it('exits 3 naming the file when an input cannot be read', () => {

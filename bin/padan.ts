@@ -35,11 +35,13 @@ function logLevel(value: string): string {
 }
 
 function memorySize(value: string): string {
+  let bytes = 0;
   try {
-    parseSize(value);
+    bytes = parseSize(value);
   } catch {
     throw new InvalidArgumentError('expected a size such as 4GB or 512MiB');
   }
+  if (bytes === 0) throw new InvalidArgumentError('expected a size above zero, such as 4GB');
   return value.trim();
 }
 

@@ -45,6 +45,7 @@ export interface RunOptions {
   configPath?: string;
   db?: string;
   threads?: number;
+  /** The run's memory, DuckDB and Node together ('8GB'); DuckDB gets a share of it (memory.ts). */
   memoryLimit?: string;
   tempDir?: string;
   regions?: string;
