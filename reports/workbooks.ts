@@ -375,7 +375,7 @@ async function writeSheet(
     .join(', ');
   // No ORDER BY: workbook_items is stored in the sheets' order (prepareItems) and the database keeps
   // insertion order (preserve_insertion_order), so a filtered scan gives the rows in it. A sort here
-  // held a kabupaten's sheet in memory three workbooks at a time, and at 1 GB it did not fit.
+  // sorted again what was sorted, and held a kabupaten's sheet in memory, three workbooks at once.
   const result = await connection.stream(
     `SELECT ${select} FROM workbook_items WHERE kab = $kab AND sheet = $sheet`,
     { kab, sheet },
