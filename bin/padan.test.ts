@@ -101,6 +101,35 @@ describe('padan CLI', () => {
     expect(r.stderr).toMatch(/--dtks .*missing\.csv: cannot be opened/);
   });
 
+  it('renders the district workbooks on worker threads with the golden bytes of the in-process run', async () => {
+    // The tests of the pipeline run from TypeScript, where workbooks are rendered on the main
+    // thread; the built command renders them on workers. Both must give the sample's golden files.
+    const out = join(dir, 'workers');
+    const r = padan(
+      'run',
+      '--dtks',
+      join(SAMPLE, 'dtks.csv'),
+      '--dukcapil',
+      join(SAMPLE, 'dukcapil.csv'),
+      '--config',
+      join(SAMPLE, 'config.json'),
+      '--threads',
+      '2',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const outputs = (path: string) =>
+      readFile(path, 'utf8').then(
+        (text) => (JSON.parse(text) as { outputs: Record<string, { sha256: string }> }).outputs,
+      );
+    const golden = await outputs(join(SAMPLE, 'golden', 'manifest.json'));
+    const written = await outputs(join(out, 'manifest.json'));
+    const workbooks = Object.keys(golden).filter((f) => f.startsWith('regions/'));
+    expect(workbooks.length).toBeGreaterThan(1);
+    for (const f of workbooks) expect(written[f]?.sha256, f).toBe(golden[f]?.sha256);
+  });
+
   it('runs the sample, prints where the outputs went, and leaves no personal data in the log', async () => {
     const out = join(dir, 'ok');
     const r = spawnSync(

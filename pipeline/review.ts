@@ -5,7 +5,13 @@ import { loadRegionReference } from '../connectors/regions.js';
 import { sha256File } from '../connectors/scan.js';
 import { cellText, readXlsx, type XlsxCell } from '../connectors/xlsx.js';
 import { KEPUTUSAN, KOLOM } from '../reports/labels.js';
-import { DECISION_COLUMNS, rowCheck, SHEETS, type SheetName, WORKBOOK_FORMAT } from '../reports/workbooks.js';
+import {
+  DECISION_COLUMNS,
+  rowCheck,
+  SHEETS,
+  type SheetName,
+  WORKBOOK_FORMAT,
+} from '../reports/workbook-file.js';
 import { Db, sqlString } from './db.js';
 import { REVIEW_DECISIONS_DDL } from './decide.js';
 import { InputError } from './errors.js';
