@@ -352,7 +352,7 @@ class SheetWriter {
  * (autoFilter, mergeCells, hyperlinks, conditionalFormatting, dataValidations, sheetProtection):
  * Excel then refuses a protected sheet with an auto-filter as damaged (exceljs PR #2685, open).
  * The writer's own part writers are called in the schema's order instead: sheetProtection before
- * autoFilter, hyperlinks after dataValidations. `workbooks.test.ts` checks the order in the file.
+ * autoFilter, hyperlinks after dataValidations. `pipeline/review.test.ts` checks the order in the file.
  */
 function schemaOrder(worksheet: ExcelJS.Worksheet): void {
   const w = worksheet as unknown as Record<
