@@ -365,5 +365,7 @@ describe('a rerun stopped part way', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(completeRun(good)?.runId).not.toBe(oldId);
     expect(leftovers(good)).toEqual([]);
-  });
+    // Up to seven whole runs of the built command, one after the other: 75 s on a quiet 2-core
+    // machine, more than the default 120 s when the other test files share the cores.
+  }, 480_000);
 });
