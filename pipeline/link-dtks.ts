@@ -23,9 +23,8 @@ import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
  * of duplicate.same_nik (the same NIK and identity), that rule's survivor is the group's
  * (duplicate.dtks_only), so that no row is kept by one rule and deactivated by the other.
  *
- * Writes `dtks_only_pairs` (every pair scored in the review band or above, with the decision and
- * how its fields compare, in words) and
- * `dtks_only_groups` (the connected components of accepted pairs).
+ * Writes `dtks_only_pairs` (every pair accepted or asked about, with the decision and how its
+ * fields compare, in words) and `dtks_only_groups` (the connected components of accepted pairs).
  */
 export async function linkDtksOnly(
   db: Db,
@@ -60,21 +59,25 @@ export async function linkDtksOnly(
       OR padan_nama_selip(la.nama_gabung, lb.nama_gabung))`;
   const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND ${oneName}
       AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
+  // Kept are the pairs the decision accepts or asks about, by the decision itself: a call name with
+  // the very NIK and a slipped birth date is accepted (callNameGuard) though the review condition
+  // does not cover it, and a separate filter on the review condition lost such pairs.
   await db.exec(`
     CREATE OR REPLACE TABLE dtks_only_pairs AS
-    SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
-      CASE WHEN s.match_probability >= ${autoThreshold} AND ${acceptable} THEN 'DITERIMA'
-           -- Asked about only when the names agree: two relatives (siblings share a KK, a mother, a
-           -- desa) whose names differ are two people, however the rest agrees.
-           WHEN s.match_probability >= ${reviewThreshold} AND (s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
-             OR (s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')})) THEN 'RAGU'
-      END AS keputusan,
-      ${plainEvidenceSql('s')} AS bukti
-    FROM self_link_scores s
-    JOIN self_link la ON la.id_dtks = s.l_id
-    JOIN self_link lb ON lb.id_dtks = s.r_id
-    WHERE s.match_probability >= ${reviewThreshold} AND (s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
-      OR (s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}))
+    SELECT * FROM (
+      SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
+        CASE WHEN s.match_probability >= ${autoThreshold} AND ${acceptable} THEN 'DITERIMA'
+             -- Asked about only when the names agree: two relatives (siblings share a KK, a mother, a
+             -- desa) whose names differ are two people, however the rest agrees.
+             WHEN s.match_probability >= ${reviewThreshold} AND (s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
+               OR (s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')})) THEN 'RAGU'
+        END AS keputusan,
+        ${plainEvidenceSql('s')} AS bukti
+      FROM self_link_scores s
+      JOIN self_link la ON la.id_dtks = s.l_id
+      JOIN self_link lb ON lb.id_dtks = s.r_id
+      WHERE s.match_probability >= ${reviewThreshold})
+    WHERE keputusan IS NOT NULL
     ORDER BY a, b`);
   await groupAccepted(db);
   const counts = await db.one<{ accepted: number; uncertain: number }>(`

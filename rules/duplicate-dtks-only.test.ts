@@ -19,6 +19,7 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
     const hasan = person('', 'HASAN BASRI', '2010-01-01', 'L');
     const husein = person('', 'HUSEIN BASRI', '2010-01-01', 'L');
     const sukirno = person('', 'SUKIRNO', '1975-03-03', 'L');
+    const hermawan = person('3328010904820001', 'HERMAWAN SETIADI', '1982-04-09', 'L');
     const ibu = (name: string) => ({ 'NAMA IBU KANDUNG': name });
     dtksRows = [
       dtks('01', budi, { 'ID KELUARGA': 'K1' }),
@@ -40,6 +41,19 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
         { ...sukirno, tgl: '1976-03-03' },
         { 'ID KELUARGA': 'K40', 'HUBUNGAN KELUARGA': 'FAMILI LAIN', ...ibu('WAGINEM') },
       ),
+      // Registered in two households under one NIK Dukcapil lacks, the second time by his call name
+      // and a default birth date of the same year: one person.
+      dtks('50', hermawan, { 'ID KELUARGA': 'K50', 'NOMOR KK': '3328011801130050', ...ibu('SUTINAH') }),
+      dtks(
+        '51',
+        { ...hermawan, nama: 'WAWAN', tgl: '1982-12-31' },
+        {
+          'ID KELUARGA': 'K51',
+          'NOMOR KK': '3328011801130051',
+          'HUBUNGAN KELUARGA': 'FAMILI LAIN',
+          ...ibu('SUTINAH'),
+        },
+      ),
     ];
     dukcapilRows = [dukcapil(budi), dukcapil(siti), ...neighbours()];
     p = await plan(dtksRows, dukcapilRows);
@@ -51,13 +65,24 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
     expect(f.map((x) => [x.id_dtks, x.reason, x.kept_id_dtks])).toEqual([
       ['10', 'DUPLICATE', '11'],
       ['21', 'DUPLICATE', '20'],
+      ['51', 'DUPLICATE', '50'],
     ]);
     expect(f[0]?.evidence).toMatch(
       /^Orang yang sama terdaftar 2 kali di DTKS dan tidak dikenal Dukcapil .*dipertahankan ID DTKS 11 \(keluarga lain\)$/,
     );
     expect(f[1]?.evidence).toMatch(/dipertahankan ID DTKS 20 \(keluarga yang sama\)$/);
     const gone = await p.db.all<{ id_dtks: string }>(`SELECT id_dtks FROM deactivations ORDER BY id_dtks`);
-    expect(gone.map((x) => x.id_dtks)).toEqual(['10', '21']);
+    expect(gone.map((x) => x.id_dtks)).toEqual(['10', '21', '51']);
+  });
+
+  it('takes a call name under the very NIK, with a default birth date of the same year, for the person', async () => {
+    // The call-name guard accepts the very NIK with a slipped birth date; the pair must not be lost
+    // for falling outside the condition for review (a call name with the exact birth date).
+    const pair = await p.db.one<{ keputusan: string }>(
+      `SELECT keputusan FROM dtks_only_pairs WHERE a = '50' AND b = '51'`,
+    );
+    expect(pair?.keputusan).toBe('DITERIMA');
+    expect(await p.db.count(`SELECT count(*) FROM deactivations WHERE id_dtks = '50'`)).toBe(0);
   });
 
   it('never takes twins for one person, not even for review', async () => {

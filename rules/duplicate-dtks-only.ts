@@ -14,7 +14,7 @@ const survivorOrder = (d: string) => `(${d}.wilayah_status = 'RESOLVED') DESC,
  */
 export const duplicateDtksOnly: Rule = {
   id: 'duplicate.dtks_only',
-  version: 2,
+  version: 3,
   reasons: ['DUPLICATE'],
   action: 'deactivate',
   severity: 'high',
