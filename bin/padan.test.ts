@@ -16,9 +16,13 @@ const SAMPLE = join(ROOT, 'fixtures', 'sample');
 let dir: string;
 
 function padan(...args: string[]) {
+  return padanWith({}, ...args);
+}
+
+function padanWith(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, PADAN_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PADAN_LOG_LEVEL: 'warn', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -103,9 +107,11 @@ describe('padan CLI', () => {
 
   it('renders the district workbooks on worker threads with the golden bytes of the in-process run', async () => {
     // The tests of the pipeline run from TypeScript, where workbooks are rendered on the main
-    // thread; the built command renders them on workers. Both must give the sample's golden files.
+    // thread; the built command renders them on workers, here from the first row (the sample is
+    // far below the rows that pay for workers). Both must give the sample's golden files.
     const out = join(dir, 'workers');
-    const r = padan(
+    const r = padanWith(
+      { PADAN_WORKBOOK_WORKER_ROWS: '0', PADAN_LOG_LEVEL: 'debug' },
       'run',
       '--dtks',
       join(SAMPLE, 'dtks.csv'),
@@ -119,6 +125,7 @@ describe('padan CLI', () => {
       out,
     );
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/"workers":2,.*"msg":"district workbooks"/);
     const outputs = (path: string) =>
       readFile(path, 'utf8').then(
         (text) => (JSON.parse(text) as { outputs: Record<string, { sha256: string }> }).outputs,

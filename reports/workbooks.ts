@@ -26,8 +26,8 @@ export { NO_REGION } from './workbook-file.js';
  * Written with exceljs' streaming writer (`workbook-file.ts`), one chunk of rows at a time from
  * DuckDB, so that a workbook of a kab with 270,000 rows never sits whole in memory. Rendering is
  * single-threaded JavaScript and was the largest part of the write stage, so with more than one
- * thread the workbooks are rendered on worker threads, one per thread, while this thread only
- * queries their rows. Bytes are deterministic whichever thread renders them: the document and every
+ * thread and enough rows (renderingWorkers) the workbooks are rendered on worker threads, one per
+ * thread, while this thread only queries their rows. Bytes are deterministic whichever thread renders them: the document and every
  * zip entry carry the run's reference date.
  */
 export const workbooks: Report = {
@@ -39,9 +39,10 @@ export const workbooks: Report = {
       `SELECT kab, any_value(kab_nama) AS nama FROM workbook_items GROUP BY kab ORDER BY kab`,
     );
     const threads = Number((await ctx.db.all<{ t: string }>(`SELECT current_setting('threads') AS t`))[0]?.t);
-    const renderers = await Renderers.start(
-      kabs.length > 1 && threads > 1 ? Math.min(threads, MAX_WORKERS) : 0,
-    );
+    const rows = await ctx.db.count('SELECT count(*) FROM workbook_items');
+    const workers = renderingWorkers(kabs.length, threads, rows, workerMinRows());
+    ctx.logger.debug({ workbooks: kabs.length, rows, workers }, 'district workbooks');
+    const renderers = await Renderers.start(workers);
     try {
       const limit = pLimit(renderers.size || WORKBOOKS_AT_ONCE);
       let done = 0;
@@ -58,6 +59,31 @@ export const workbooks: Report = {
     }
   },
 };
+
+/**
+ * Worker threads for the workbooks: one per DuckDB thread (at most MAX_WORKERS) when there are
+ * several workbooks and enough rows to pay for them; none otherwise. Each worker loads exceljs and
+ * its own V8 heap, about half a second of CPU, while this thread renders a row in about 150 µs: a
+ * run with a few thousand rows is done on this thread before the workers would have started.
+ */
+export function renderingWorkers(workbooks: number, threads: number, rows: number, minRows: number): number {
+  if (workbooks < 2 || threads < 2 || rows < minRows) return 0;
+  return Math.min(threads, MAX_WORKERS);
+}
+
+/** Rows from which the workbooks go to worker threads. */
+const WORKER_MIN_ROWS = 10_000;
+
+/**
+ * WORKER_MIN_ROWS, or `PADAN_WORKBOOK_WORKER_ROWS` where it is set (0: always on workers), for the
+ * tests of the built command and for machines whose break-even differs. Not a config key: the
+ * bytes written are the same either way, so it is no policy of the run.
+ */
+function workerMinRows(): number {
+  const text = process.env.PADAN_WORKBOOK_WORKER_ROWS;
+  const n = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+  return Number.isInteger(n) && n >= 0 ? n : WORKER_MIN_ROWS;
+}
 
 /** Workbooks written at once on this thread, when there are no workers: their zlib runs off it. */
 const WORKBOOKS_AT_ONCE = 3;
