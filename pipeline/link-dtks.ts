@@ -61,7 +61,7 @@ export async function linkDtksOnly(
       AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
   // Kept are the pairs the decision accepts or asks about, by the decision itself: a call name with
   // the very NIK and a slipped birth date is accepted (callNameGuard) though the review condition
-  // does not cover it, and a separate filter on the review condition lost such pairs.
+  // does not cover it, so a filter on the review condition alone would lose it.
   await db.exec(`
     CREATE OR REPLACE TABLE dtks_only_pairs AS
     SELECT * FROM (

@@ -27,8 +27,8 @@ export { NO_REGION } from './workbook-file.js';
  * DuckDB, so that a workbook of a kab with 270,000 rows never sits whole in memory. Rendering is
  * single-threaded JavaScript and was the largest part of the write stage, so with more than one
  * thread and enough rows (renderingWorkers) the workbooks are rendered on worker threads, one per
- * thread, while this thread only queries their rows. Bytes are deterministic whichever thread renders them: the document and every
- * zip entry carry the run's reference date.
+ * thread, while this thread only queries their rows. Bytes are deterministic whichever thread
+ * renders them: the document and every zip entry carry the run's reference date.
  */
 export const workbooks: Report = {
   name: 'regions/',
