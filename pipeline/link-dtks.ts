@@ -64,20 +64,22 @@ export async function linkDtksOnly(
   // does not cover it, so a filter on the review condition alone would lose it.
   await db.exec(`
     CREATE OR REPLACE TABLE dtks_only_pairs AS
-    SELECT * FROM (
-      SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight,
+    SELECT s.l_id AS a, s.r_id AS b, s.match_probability, s.match_weight, s.keputusan,
+      ${plainEvidenceSql('s')} AS bukti
+    FROM (
+      SELECT s.*,
         CASE WHEN s.match_probability >= ${autoThreshold} AND ${acceptable} THEN 'DITERIMA'
              -- Asked about only when the names agree: two relatives (siblings share a KK, a mother, a
              -- desa) whose names differ are two people, however the rest agrees.
              WHEN s.match_probability >= ${reviewThreshold} AND (s.nama_level >= ${gammaOf('nama', 'mirip (JW ≥ 0.88)')}
                OR (s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')})) THEN 'RAGU'
-        END AS keputusan,
-        ${plainEvidenceSql('s')} AS bukti
+        END AS keputusan
       FROM self_link_scores s
       JOIN self_link la ON la.id_dtks = s.l_id
       JOIN self_link lb ON lb.id_dtks = s.r_id
-      WHERE s.match_probability >= ${reviewThreshold})
-    WHERE keputusan IS NOT NULL
+      WHERE s.match_probability >= ${reviewThreshold}) s
+    -- The evidence in words only for the pairs kept.
+    WHERE s.keputusan IS NOT NULL
     ORDER BY a, b`);
   await groupAccepted(db);
   const counts = await db.one<{ accepted: number; uncertain: number }>(`

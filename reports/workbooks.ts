@@ -35,11 +35,11 @@ export const workbooks: Report = {
   audience: 'dinas sosial',
   async write(ctx) {
     await prepareItems(ctx.db);
-    const kabs = await ctx.db.all<{ kab: string; nama: string | null }>(
-      `SELECT kab, any_value(kab_nama) AS nama FROM workbook_items GROUP BY kab ORDER BY kab`,
+    const kabs = await ctx.db.all<{ kab: string; nama: string | null; n: number }>(
+      `SELECT kab, any_value(kab_nama) AS nama, count(*) AS n FROM workbook_items GROUP BY kab ORDER BY kab`,
     );
     const threads = Number((await ctx.db.all<{ t: string }>(`SELECT current_setting('threads') AS t`))[0]?.t);
-    const rows = await ctx.db.count('SELECT count(*) FROM workbook_items');
+    const rows = kabs.reduce((sum, k) => sum + Number(k.n), 0);
     const workers = renderingWorkers(kabs.length, threads, rows, workerMinRows());
     ctx.logger.debug({ workbooks: kabs.length, rows, workers }, 'district workbooks');
     const renderers = await Renderers.start(workers);
