@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from '../db.js';
-import { buildCandidates, ruleNames } from './blocking.js';
+import { buildCandidates, filterColumns, ruleNames } from './blocking.js';
 import { type LinkSettings, resolveSettings } from './settings.js';
 
 let db: Db;
@@ -124,6 +124,26 @@ describe('blocking', () => {
     ]);
     expect(got.some(([l, r]) => l === 2 && r === 15)).toBe(false);
     expect(report.rulePairs[0]).toEqual({ rule: 'nik10', pairs: 3, only: 1 });
+  });
+
+  it('carries the columns a filter names beside the keys, also with a cap and the ids themselves', async () => {
+    const s = settings({
+      blocking: [
+        {
+          name: 'nik10',
+          leftKey: 'left(l.nik, 10)',
+          rightKey: 'left(r.nik, 10)',
+          maxBlockSize: 3,
+          // Names the right id and a column that is no part of either key.
+          filter: 'l.nama = r.nama AND r.id <> 11 AND l.nik IS NOT NULL',
+        },
+      ],
+    });
+    expect(filterColumns(s.blocking[0]?.filter, 'l')).toEqual(['nama', 'nik']);
+    expect(filterColumns(s.blocking[0]?.filter, 'r')).toEqual(['nama', 'id']);
+    await buildCandidates(db, resolveSettings(s));
+    // 3328011111 is BUDI's (13, BUDY: another name), 3328015203 SITI's: 10 passes, 11 is excluded by id.
+    expect(await db.all('SELECT l_id, r_id FROM t_candidates ORDER BY ALL')).toEqual([{ l_id: 1, r_id: 10 }]);
   });
 
   it('joins keys of different but comparable types', async () => {

@@ -41,10 +41,31 @@ async function isListKey(db: Db, expr: string, table: string, alias: string): Pr
   return /\[\d*\]$/.test(type);
 }
 
-/** Keys of one side: (id, k) rows, list keys unnested, NULL keys gone. */
-function keysSql(table: string, alias: 'l' | 'r', id: string, expr: string, list: boolean): string {
+/**
+ * Keys of one side: (__id, __k) rows, list keys unnested, NULL keys gone, with the columns a filter
+ * needs carried beside them (so that the filter does not join the pairs back to both tables: at a
+ * million records those two joins took longer than the key join itself).
+ */
+function keysSql(
+  table: string,
+  alias: 'l' | 'r',
+  id: string,
+  expr: string,
+  list: boolean,
+  carried: string[] = [],
+): string {
   const key = list ? `unnest(${expr})` : `(${expr})`;
-  return `SELECT id, k FROM (SELECT ${alias}.${sqlIdent(id)} AS id, ${key} AS k FROM ${table} AS ${alias}) WHERE k IS NOT NULL`;
+  const columns = carried.map((c) => `, ${alias}.${sqlIdent(c)}`).join('');
+  return `SELECT * FROM (SELECT ${alias}.${sqlIdent(id)} AS __id, ${key} AS __k${columns} FROM ${table} AS ${alias}) WHERE __k IS NOT NULL`;
+}
+
+/** The columns a filter names as `alias.column`, each once, in order. */
+export function filterColumns(filter: string | undefined, alias: 'l' | 'r'): string[] {
+  if (filter === undefined) return [];
+  const names = [...filter.matchAll(new RegExp(`\\b${alias}\\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))].map(
+    (m) => m[1] as string,
+  );
+  return [...new Set(names)];
 }
 
 /**
@@ -69,38 +90,41 @@ export async function buildCandidates(
     const rList = await isListKey(db, rule.rightKey, s.right.table, 'r');
     // Keys are joined as values, not as hash(key): DuckDB's string hash collides on near-identical keys
     // (e.g. 'PRASETYO/1978-02-05' and 'PRASETYA/1978-08-05'), which would merge blocks and drop them wrongly.
-    const lk = keysSql(s.left.table, 'l', s.left.id, rule.leftKey, lList);
-    const rk = keysSql(s.right.table, 'r', s.right.id, rule.rightKey, rList);
+    const lk = keysSql(s.left.table, 'l', s.left.id, rule.leftKey, lList, filterColumns(rule.filter, 'l'));
+    const rk = keysSql(s.right.table, 'r', s.right.id, rule.rightKey, rList, filterColumns(rule.filter, 'r'));
     let rightKeys = `(${rk})`;
     if (rule.maxBlockSize !== undefined) {
+      // The right side's keys are computed once, for the block sizes and the join: at a million
+      // records the keys of nik_hampir (seven a record) took as long to compute as to join.
+      const keys = tableName(s.prefix, `keys_${i}`);
+      await db.exec(`CREATE OR REPLACE TEMP TABLE ${keys} AS ${rk}`);
+      rightKeys = keys;
       // Block sizes are counted on the right side: that is what each left row would be compared with.
       const big = tableName(s.prefix, `big_${i}`);
       await db.exec(`CREATE OR REPLACE TEMP TABLE ${big} AS
-        SELECT k, count(*) AS size FROM (${rk}) GROUP BY k HAVING count(*) > ${rule.maxBlockSize}`);
+        SELECT __k, count(*) AS size FROM ${keys} GROUP BY __k HAVING count(*) > ${rule.maxBlockSize}`);
       // Usually nothing is dropped: then the left keys are not scanned again.
       if ((await db.count(`SELECT count(*) FROM ${big}`)) > 0) {
         await db.exec(`INSERT INTO ${dropped}
-          SELECT ${sqlString(rule.name)}, ${i}, b.k::VARCHAR, b.size, count(lk.id)
-          FROM ${big} AS b LEFT JOIN (${lk}) AS lk ON lk.k = b.k
-          GROUP BY b.k, b.size`);
-        rightKeys = `(SELECT * FROM (${rk}) AS rk0 ANTI JOIN ${big} AS b ON rk0.k = b.k)`;
+          SELECT ${sqlString(rule.name)}, ${i}, b.__k::VARCHAR, b.size, count(lk.__id)
+          FROM ${big} AS b LEFT JOIN (${lk}) AS lk ON lk.__k = b.__k
+          GROUP BY b.__k, b.size`);
+        rightKeys = `(SELECT * FROM ${keys} AS rk0 ANTI JOIN ${big} AS b ON rk0.__k = b.__k)`;
       }
     }
     // Deduplication compares each unordered pair once, and never a row with itself.
-    const order = s.dedupe ? ' AND lk.id < rk.id' : '';
-    const filter =
-      rule.filter === undefined
-        ? ''
-        : `JOIN ${s.left.table} AS l ON l.${sqlIdent(s.left.id)} = lk.id
-           JOIN ${s.right.table} AS r ON r.${sqlIdent(s.right.id)} = rk.id
-           WHERE coalesce((${rule.filter}), false)`;
-    perRule.push(`SELECT lk.id AS l_id, rk.id AS r_id, ${1n << BigInt(i)}::UBIGINT AS bit
-      FROM (${lk}) AS lk JOIN ${rightKeys} AS rk ON lk.k = rk.k${order} ${filter}`);
+    const order = s.dedupe ? ' AND l.__id < r.__id' : '';
+    const filter = rule.filter === undefined ? '' : `WHERE coalesce((${rule.filter}), false)`;
+    perRule.push(`SELECT l.__id AS l_id, r.__id AS r_id, ${1n << BigInt(i)}::UBIGINT AS bit
+      FROM (${lk}) AS l JOIN ${rightKeys} AS r ON l.__k = r.__k${order} ${filter}`);
   }
   // A pair found by several rules (or several list elements) is kept once; bit_or remembers the rules.
   await db.exec(`CREATE OR REPLACE TABLE ${candidates} AS
     SELECT l_id, r_id, bit_or(bit) AS rules FROM (${perRule.join('\nUNION ALL\n')}) GROUP BY l_id, r_id`);
-  for (const i of s.blocking.keys()) await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, `big_${i}`)}`);
+  for (const i of s.blocking.keys()) {
+    await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, `big_${i}`)}`);
+    await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, `keys_${i}`)}`);
+  }
 
   const leftRows = await db.count(`SELECT count(*) FROM ${s.left.table}`);
   const rightRows = s.dedupe ? leftRows : await db.count(`SELECT count(*) FROM ${s.right.table}`);

@@ -68,7 +68,8 @@ export interface BlockingRule {
    * SQL boolean over \`l\` and \`r\`: a pair of this rule is kept only when it holds. For a key that
    * many unrelated pairs share and that proves little by itself (NIKs sharing 12 of 16 digits, most
    * of them people born the same day in one kecamatan): the pairs it was meant for pass, the rest
-   * are never compared. A pair another rule also finds is kept through that rule.
+   * are never compared. A pair another rule also finds is kept through that rule. The filter sees
+   * the columns it names as \`l.<column>\` and \`r.<column>\` (plain identifiers), carried with the keys.
    */
   filter?: string;
 }
