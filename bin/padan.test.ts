@@ -105,13 +105,14 @@ describe('padan CLI', () => {
     expect(r.stderr).toMatch(/--dtks .*missing\.csv: cannot be opened/);
   });
 
-  it('renders the district workbooks on worker threads with the golden bytes of the in-process run', async () => {
-    // The tests of the pipeline run from TypeScript, where workbooks are rendered on the main
-    // thread; the built command renders them on workers, here from the first row (the sample is
-    // far below the rows that pay for workers). Both must give the sample's golden files.
+  it('normalises names and renders the district workbooks on worker threads with the golden bytes of the in-process run', async () => {
+    // The tests of the pipeline run from TypeScript, where names are normalised and workbooks
+    // rendered on the main thread; the built command uses workers, here from the first name and
+    // row (the sample is far below the sizes that pay for workers). Both must give the sample's
+    // golden files.
     const out = join(dir, 'workers');
     const r = padanWith(
-      { PADAN_WORKBOOK_WORKER_ROWS: '0', PADAN_LOG_LEVEL: 'debug' },
+      { PADAN_WORKBOOK_WORKER_ROWS: '0', PADAN_NAME_WORKER_NAMES: '0', PADAN_LOG_LEVEL: 'debug' },
       'run',
       '--dtks',
       join(SAMPLE, 'dtks.csv'),
@@ -126,6 +127,7 @@ describe('padan CLI', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/"workers":2,.*"msg":"district workbooks"/);
+    expect(r.stderr).toMatch(/"workers":2,.*"msg":"names normalised"/);
     const outputs = (path: string) =>
       readFile(path, 'utf8').then(
         (text) => (JSON.parse(text) as { outputs: Record<string, { sha256: string }> }).outputs,
@@ -134,7 +136,8 @@ describe('padan CLI', () => {
     const written = await outputs(join(out, 'manifest.json'));
     const workbooks = Object.keys(golden).filter((f) => f.startsWith('regions/'));
     expect(workbooks.length).toBeGreaterThan(1);
-    for (const f of workbooks) expect(written[f]?.sha256, f).toBe(golden[f]?.sha256);
+    // Every output, not only the workbooks: the names feed every match and finding.
+    for (const f of Object.keys(golden)) expect(written[f]?.sha256, f).toBe(golden[f]?.sha256);
   });
 
   it('runs the sample, prints where the outputs went, and leaves no personal data in the log', async () => {

@@ -1,6 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 import { sqlIdent } from './db.js';
-import { initials, nameTokens, normaliseName, phoneticKey } from './names.js';
+import { type NameBatch, normaliseBatch } from './names-batch.js';
+import type { NameAnswer, NameCall } from './names-worker.js';
 
 /** A text column whose values are person names. */
 export interface NameSource {
@@ -25,6 +27,8 @@ export interface NamesTableResult {
   tokens: number;
   /** Time spent normalising and appending, for the stage log. */
   seconds: number;
+  /** Worker threads that normalised names (0: all on this thread). */
+  workers: number;
 }
 
 /**
@@ -66,6 +70,12 @@ export async function buildNamesTable(
     `CREATE OR REPLACE TABLE ${sqlIdent(stage)} (nama_asal VARCHAR, nama_norm VARCHAR, fonetik VARCHAR, inisial VARCHAR)`,
   );
   let distinct = 0;
+  // JavaScript's share of the names (normalising, phonetic keys: 10 s of a 1M run's 20 s) runs on
+  // worker threads once the names are many, while this thread streams and appends; batches are
+  // appended in the order they were read, so the table does not depend on the threads.
+  const planned = nameWorkers(await db.count("SELECT current_setting('threads')::BIGINT"));
+  const minNames = workerMinNames();
+  let workers: NameWorkers | null = null;
   const reader = await db.connectAnother();
   try {
     const result = await reader.stream(`
@@ -74,27 +84,48 @@ export async function buildNamesTable(
       GROUP BY nama_asal
       ORDER BY nama_asal`);
     const appender = await db.appender(stage);
+    const pending: { names: string[]; keys: Promise<NameBatch> }[] = [];
+    const appendFirst = async () => {
+      const { names, keys } = pending.shift() as (typeof pending)[number];
+      const { norm, fonetik, inisial } = await keys;
+      for (const [i, raw] of names.entries()) {
+        appender.appendVarchar(raw);
+        appender.appendVarchar(norm[i] as string);
+        appender.appendVarchar(fonetik[i] as string);
+        appender.appendVarchar(inisial[i] as string);
+        appender.endRow();
+      }
+    };
+    const submit = (names: string[]) => {
+      if (!workers && planned > 0 && distinct >= minNames) workers = NameWorkers.start(planned);
+      const keys = workers ? workers.normalise(names) : Promise.resolve(normaliseBatch(names));
+      // Awaited in turn below; a failure before then must not count as unhandled.
+      keys.catch(() => {});
+      pending.push({ names, keys });
+    };
     try {
+      let batch: string[] = [];
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
         const vector = chunk.getColumnVector(0);
-        for (let i = 0; i < chunk.rowCount; i++) {
-          const raw = vector.getItem(i) as string;
-          const norm = normaliseName(raw);
-          appender.appendVarchar(raw);
-          appender.appendVarchar(norm);
-          appender.appendVarchar(nameTokens(norm).map(phoneticKey).join(' '));
-          appender.appendVarchar(initials(norm));
-          appender.endRow();
-        }
+        for (let i = 0; i < chunk.rowCount; i++) batch.push(vector.getItem(i) as string);
         distinct += chunk.rowCount;
+        if (batch.length >= NAME_BATCH) {
+          submit(batch);
+          batch = [];
+        }
+        // A few batches ahead per worker, so that memory stays bounded however many names.
+        while (pending.length > 2 * ((workers as NameWorkers | null)?.size ?? 0)) await appendFirst();
       }
+      if (batch.length > 0) submit(batch);
+      while (pending.length > 0) await appendFirst();
     } finally {
       appender.closeSync();
     }
   } finally {
     reader.closeSync();
+    await (workers as NameWorkers | null)?.close();
   }
   const seconds = (performance.now() - started) / 1000;
 
@@ -138,5 +169,84 @@ export async function buildNamesTable(
       ORDER BY n DESC, token`);
   }
   const tokens = await db.count(`SELECT count(*) FROM ${sqlIdent(frequencyTable)}`);
-  return { distinct, tokens, seconds };
+  return { distinct, tokens, seconds, workers: (workers as NameWorkers | null)?.size ?? 0 };
+}
+
+/** Names a batch sent to a worker holds: a few DuckDB chunks, so that messages are few. */
+const NAME_BATCH = 8192;
+/** Worker threads at most, whatever the threads: each loads the name tables and its own caches. */
+const MAX_WORKERS = 4;
+
+/** Worker threads for the names: one per DuckDB thread (up to MAX_WORKERS) when there are two or more. */
+export function nameWorkers(threads: number): number {
+  return threads >= 2 && WORKER_SCRIPT ? Math.min(threads, MAX_WORKERS) : 0;
+}
+
+/**
+ * Distinct names after which the rest go to worker threads: a small run is done before the workers
+ * would have started. `PADAN_NAME_WORKER_NAMES` overrides it (0: from the first name), for tests.
+ */
+function workerMinNames(): number {
+  const env = process.env.PADAN_NAME_WORKER_NAMES;
+  const n = env === undefined || env === '' ? Number.NaN : Number(env);
+  return Number.isInteger(n) && n >= 0 ? n : 100_000;
+}
+
+/**
+ * The worker script, compiled beside this file. Node cannot start a worker on TypeScript, so when
+ * this module runs from source (vitest) the names are normalised on this thread; the table is the
+ * same (the CLI's tests run the built command, on workers).
+ */
+const WORKER_SCRIPT = import.meta.url.endsWith('.ts') ? null : new URL('./names-worker.js', import.meta.url);
+
+/** Worker threads that normalise batches of names, taken in turn; a crash fails every batch waiting. */
+class NameWorkers {
+  private readonly waiting = new Map<
+    number,
+    { resolve: (b: NameBatch) => void; reject: (e: Error) => void }
+  >();
+  private next = 0;
+  private failure: Error | null = null;
+
+  private constructor(private readonly workers: Worker[]) {
+    for (const worker of workers) {
+      worker.on('message', (answer: NameAnswer) => {
+        const call = this.waiting.get(answer.id);
+        this.waiting.delete(answer.id);
+        if (answer.ok) call?.resolve(answer.keys);
+        else call?.reject(new Error(`names: ${answer.message}`));
+      });
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => this.fail(new Error(`names worker thread stopped (exit code ${code})`)));
+    }
+  }
+
+  static start(count: number): NameWorkers {
+    return new NameWorkers(Array.from({ length: count }, () => new Worker(WORKER_SCRIPT as URL)));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  normalise(names: string[]): Promise<NameBatch> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.next++;
+    const worker = this.workers[id % this.workers.length] as Worker;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, names } satisfies NameCall);
+    });
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const call of this.waiting.values()) call.reject(error);
+    this.waiting.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const worker of this.workers) worker.removeAllListeners('exit');
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }

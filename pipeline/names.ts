@@ -38,6 +38,22 @@ export const NAME_KEY_VERSION = '1';
 // ---------------------------------------------------------------------------------------------
 // Old spellings
 
+// Per-token work is memoised: names repeat their tokens heavily (MUHAMMAD, SITI, NUR...). The cache
+// is cleared when full, so memory stays bounded however many distinct tokens a run meets.
+const CACHE_LIMIT = 500_000;
+const phoneticCache = new Map<string, string>();
+/** Each token is respelled twice (its kind, its canonical form): the regular expressions once. */
+const respellCache = new Map<string, string>();
+
+function cached<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = compute(key);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /**
  * Evidence that a token is written in the pre-1972 (Van Ophuijsen / Soewandi) spelling, where J
  * stood for today's Y and DJ for today's J. Modern spelling never has DJ, TJ, SJ or OE, nor J right
@@ -70,6 +86,10 @@ function respellOnce(token: string): string {
  * (HDJA → HJA → HYA) and normalisation stays idempotent.
  */
 export function respell(token: string): string {
+  return cached(respellCache, token, respellFully);
+}
+
+function respellFully(token: string): string {
   let current = token;
   for (let i = 0; i < 8; i++) {
     const next = respellOnce(current);
@@ -289,20 +309,6 @@ const VARIANTS: Map<string, string> = (() => {
 
 /** Leading abbreviations that stand for a name only before another token (M. YUSUF, ST. AMINAH). */
 const LEADING_ABBREVIATIONS: Record<string, string> = { M: 'MUHAMMAD', ST: 'SITI' };
-
-// Per-token work is memoised: names repeat their tokens heavily (MUHAMMAD, SITI, NUR...). The cache
-// is cleared when full, so memory stays bounded however many distinct tokens a run meets.
-const CACHE_LIMIT = 500_000;
-const phoneticCache = new Map<string, string>();
-
-function cached<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = compute(key);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
-  return value;
-}
 
 /** One dot-free name token in canonical form: modern spelling, then the variant table. */
 export function canonicalToken(token: string): string {

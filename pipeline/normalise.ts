@@ -33,6 +33,8 @@ export interface NormaliseResult {
   referenceDate: string;
   referenceDateSource: ReferenceDateSource;
   distinctNames: number;
+  /** Worker threads that normalised the names (0: on the main thread). */
+  nameWorkers: number;
   regions: Awaited<ReturnType<typeof resolveRegions>>;
 }
 
@@ -144,6 +146,7 @@ export async function normalise(
     referenceDate,
     referenceDateSource: config.referenceDate ? 'config' : 'run date',
     distinctNames: names.distinct,
+    nameWorkers: names.workers,
     regions,
   };
 }

@@ -187,6 +187,7 @@ async function runInFolder(
     const norm = await stage('normalise', async () => {
       await loadRegionReference(db, options.regions);
       const result = await normalise(db, options.config, referenceDate, steps.normalise);
+      log.debug({ names: result.distinctNames, workers: result.nameWorkers }, 'names normalised');
       if (options.decisions) {
         const n = await loadDecisions(db, options.decisions);
         log.info({ decisions: n }, 'decisions store loaded');
