@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 import { sqlIdent } from './db.js';
 import { type NameBatch, normaliseBatch } from './names-batch.js';
-import type { NameAnswer, NameCall } from './names-worker.js';
+import type { NameCall } from './names-worker.js';
+import { compiledWorkerScript, envCount, WorkerCalls } from './worker-thread.js';
 
 /** A text column whose values are person names. */
 export interface NameSource {
@@ -88,8 +88,8 @@ export async function buildNamesTable(
     const appendFirst = async () => {
       const { names, keys } = pending.shift() as (typeof pending)[number];
       const { norm, fonetik, inisial } = await keys;
-      for (const [i, raw] of names.entries()) {
-        appender.appendVarchar(raw);
+      for (let i = 0; i < names.length; i++) {
+        appender.appendVarchar(names[i] as string);
         appender.appendVarchar(norm[i] as string);
         appender.appendVarchar(fonetik[i] as string);
         appender.appendVarchar(inisial[i] as string);
@@ -184,45 +184,25 @@ export function nameWorkers(threads: number): number {
 
 /**
  * Distinct names after which the rest go to worker threads: a small run is done before the workers
- * would have started. `PADAN_NAME_WORKER_NAMES` overrides it (0: from the first name), for tests.
+ * would have started. `PADAN_NAME_WORKER_NAMES` overrides it (0: from the first name).
  */
 function workerMinNames(): number {
-  const env = process.env.PADAN_NAME_WORKER_NAMES;
-  const n = env === undefined || env === '' ? Number.NaN : Number(env);
-  return Number.isInteger(n) && n >= 0 ? n : 100_000;
+  return envCount('PADAN_NAME_WORKER_NAMES', 100_000);
 }
 
-/**
- * The worker script, compiled beside this file. Node cannot start a worker on TypeScript, so when
- * this module runs from source (vitest) the names are normalised on this thread; the table is the
- * same (the CLI's tests run the built command, on workers).
- */
-const WORKER_SCRIPT = import.meta.url.endsWith('.ts') ? null : new URL('./names-worker.js', import.meta.url);
+/** The worker script, compiled beside this file (null from source: names normalised on this thread). */
+const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, './names-worker.js');
 
-/** Worker threads that normalise batches of names, taken in turn; a crash fails every batch waiting. */
+/** Worker threads that normalise batches of names, taken in turn. */
 class NameWorkers {
-  private readonly waiting = new Map<
-    number,
-    { resolve: (b: NameBatch) => void; reject: (e: Error) => void }
-  >();
   private next = 0;
-  private failure: Error | null = null;
 
-  private constructor(private readonly workers: Worker[]) {
-    for (const worker of workers) {
-      worker.on('message', (answer: NameAnswer) => {
-        const call = this.waiting.get(answer.id);
-        this.waiting.delete(answer.id);
-        if (answer.ok) call?.resolve(answer.keys);
-        else call?.reject(new Error(`names: ${answer.message}`));
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => this.fail(new Error(`names worker thread stopped (exit code ${code})`)));
-    }
-  }
+  private constructor(private readonly workers: WorkerCalls<Omit<NameCall, 'id'>, NameBatch>[]) {}
 
   static start(count: number): NameWorkers {
-    return new NameWorkers(Array.from({ length: count }, () => new Worker(WORKER_SCRIPT as URL)));
+    return new NameWorkers(
+      Array.from({ length: count }, () => new WorkerCalls(WORKER_SCRIPT as URL, 'names')),
+    );
   }
 
   get size(): number {
@@ -230,23 +210,11 @@ class NameWorkers {
   }
 
   normalise(names: string[]): Promise<NameBatch> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.next++;
-    const worker = this.workers[id % this.workers.length] as Worker;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, names } satisfies NameCall);
-    });
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const call of this.waiting.values()) call.reject(error);
-    this.waiting.clear();
+    const worker = this.workers[this.next++ % this.workers.length] as (typeof this.workers)[number];
+    return worker.call({ names });
   }
 
   async close(): Promise<void> {
-    for (const worker of this.workers) worker.removeAllListeners('exit');
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

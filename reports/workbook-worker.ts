@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import type { WorkerAnswer } from '../pipeline/worker-thread.js';
 import { type SheetName, WorkbookFile, type WorkbookSpec } from './workbook-file.js';
 
 /**
@@ -12,9 +13,7 @@ export type WorkbookCall =
   | { id: number; op: 'addRows'; arg: string }
   | { id: number; op: 'endSheet' | 'finish'; arg?: undefined };
 
-export type WorkbookAnswer =
-  | { id: number; ok: true; value?: number }
-  | { id: number; ok: false; message: string };
+export type WorkbookAnswer = WorkerAnswer<number | undefined>;
 
 const port = parentPort;
 if (!port) throw new Error('workbook-worker.js runs as a worker thread');

@@ -1,12 +1,12 @@
 import { mkdir, rename } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import pLimit from 'p-limit';
 import type { Db } from '../pipeline/db.js';
+import { compiledWorkerScript, envCount, WorkerCalls } from '../pipeline/worker-thread.js';
 import { ALASAN, CAKUPAN, KOLOM, labelSql } from './labels.js';
 import type { Report, ReportContext } from './report.js';
 import { NO_REGION, SHEETS, type SheetName, WorkbookFile, type WorkbookSpec } from './workbook-file.js';
-import type { WorkbookAnswer, WorkbookCall } from './workbook-worker.js';
+import type { WorkbookCall } from './workbook-worker.js';
 
 export { NO_REGION } from './workbook-file.js';
 
@@ -74,15 +74,9 @@ export function renderingWorkers(workbooks: number, threads: number, rows: numbe
 /** Rows from which the workbooks go to worker threads. */
 const WORKER_MIN_ROWS = 10_000;
 
-/**
- * WORKER_MIN_ROWS, or `PADAN_WORKBOOK_WORKER_ROWS` where it is set (0: always on workers), for the
- * tests of the built command and for machines whose break-even differs. Not a config key: the
- * bytes written are the same either way, so it is no policy of the run.
- */
+/** WORKER_MIN_ROWS, or `PADAN_WORKBOOK_WORKER_ROWS` where it is set (0: always on workers). */
 function workerMinRows(): number {
-  const text = process.env.PADAN_WORKBOOK_WORKER_ROWS;
-  const n = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
-  return Number.isInteger(n) && n >= 0 ? n : WORKER_MIN_ROWS;
+  return envCount('PADAN_WORKBOOK_WORKER_ROWS', WORKER_MIN_ROWS);
 }
 
 /** Workbooks written at once on this thread, when there are no workers: their zlib runs off it. */
@@ -261,14 +255,8 @@ interface WorkbookSink {
   finish(): Promise<number>;
 }
 
-/**
- * The worker script, compiled beside this file. Node cannot start a worker on TypeScript, so when
- * this module runs from source (vitest) the workbooks are rendered on this thread; the bytes are
- * the same (the CLI's tests run the built command, which renders on workers).
- */
-const WORKER_SCRIPT = import.meta.url.endsWith('.ts')
-  ? null
-  : new URL('./workbook-worker.js', import.meta.url);
+/** The worker script, compiled beside this file (null from source: rendered on this thread). */
+const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, './workbook-worker.js');
 
 /** The worker threads that render workbooks, one workbook each at a time; none renders here. */
 class Renderers {
@@ -312,40 +300,16 @@ function localSink(file: WorkbookFile): WorkbookSink {
   };
 }
 
-/** One worker thread and its calls in flight; a crash of the thread fails every call waiting. */
+/** One worker thread rendering one workbook at a time. */
 class RenderWorker {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (v?: number) => void; reject: (e: Error) => void }>();
-  private next = 0;
-  private failure: Error | null = null;
+  private readonly calls: WorkerCalls<Omit<WorkbookCall, 'id'>, number | undefined>;
 
   constructor(script: URL) {
-    this.worker = new Worker(script);
-    this.worker.on('message', (answer: WorkbookAnswer) => {
-      const call = this.waiting.get(answer.id);
-      this.waiting.delete(answer.id);
-      if (answer.ok) call?.resolve(answer.value);
-      else call?.reject(new Error(`district workbook: ${answer.message}`));
-    });
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`workbook worker thread stopped (exit code ${code})`)),
-    );
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const call of this.waiting.values()) call.reject(error);
-    this.waiting.clear();
+    this.calls = new WorkerCalls(script, 'district workbook');
   }
 
   private call(op: WorkbookCall['op'], arg?: unknown): Promise<number | undefined> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, arg } as WorkbookCall);
-    });
+    return this.calls.call({ op, arg } as Omit<WorkbookCall, 'id'>);
   }
 
   async open(spec: WorkbookSpec): Promise<WorkbookSink> {
@@ -362,8 +326,7 @@ class RenderWorker {
     };
   }
 
-  async terminate(): Promise<void> {
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
+  terminate(): Promise<void> {
+    return this.calls.terminate();
   }
 }
