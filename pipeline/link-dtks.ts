@@ -8,7 +8,7 @@ import {
   plainEvidenceSql,
   windows,
 } from './link-nik.js';
-import { type LinkModel, type LinkSettings, link } from './matcher/index.js';
+import { type LevelParams, type LinkModel, type LinkSettings, link } from './matcher/index.js';
 
 /**
  * DTKS rows Dukcapil cannot vouch for (no NIK, a NIK it lacks, a broken NIK, none recovered) can
@@ -42,12 +42,23 @@ export async function linkDtksOnly(
       CREATE OR REPLACE TABLE dtks_only_groups (id_dtks VARCHAR, kelompok VARCHAR)`);
     return { rows, pairs: 0, accepted: 0, uncertain: 0 };
   }
-  const result = await link(db, selfSettings(config, withoutRegionPenalty(model)), progress);
+  const result = await link(db, selfSettings(config, forDtksPairs(model)), progress);
   const { autoThreshold, reviewThreshold } = config.matching;
-  // A call name (WAWAN, HERMAWAN) between two DTKS rows of different households: with the whole
-  // birth date, the mother's name and the sex agreeing, as NIK recovery asks for the KK.
-  const callName = `(s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
-      AND s.nama_ibu_level = ${gammaOf('nama_ibu', 'sama')} AND s.jenis_kelamin_level <> 0)`;
+  const birthSame = `s.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}`;
+  const motherSame = `s.nama_ibu_level = ${gammaOf('nama_ibu', 'sama')}`;
+  // A call name (WAWAN, HERMAWAN) between two DTKS rows of different households, the sex not
+  // against it: with the mother's name and a birth date that is the same or only slipped (day and
+  // month swapped, a default date, the year off: a sibling is born on another day, and a twin on
+  // the same one, which the exact date already admitted); or with the exact birth date in the same
+  // desa when the mother's name is missing or mistyped on one row.
+  const callName = `(s.nama_level = ${gammaOf('nama', 'nama panggilan')} AND s.jenis_kelamin_level <> 0
+      AND ((${motherSame} AND s.tgl_lahir_level > 0)
+        OR (${birthSame} AND s.nama_ibu_level <> 0 AND s.wilayah_level = ${gammaOf('wilayah', 'desa sama')})))`;
+  // A name worn down to initials or a dropped token (NUR F for NUR FEBRIYANTI, ASTUTI B for BUNGAN
+  // ASTUTI) is far from the full one by any string measure, and the model's name level says little;
+  // with the whole birth date and the mother's name agreeing it is the same person (oneName below
+  // still asks that one name be the other worn down).
+  const wornName = `(${birthSame} AND ${motherSame} AND s.jenis_kelamin_level <> 0)`;
   // Two rows of one household: one person typed twice only with the whole birth date and the same
   // name up to a slip. A name worn down (DAVID for DAVID SYABAN R) may be a twin's, a year apart a
   // sibling's: no Dukcapil record can tell them apart, so such a pair goes to review.
@@ -57,7 +68,7 @@ export async function linkDtksOnly(
   // no Dukcapil record to tell, one person needs one name worn down from the other, or a slip.
   const oneName = `(padan_nama_aus(la.nama_norm, lb.nama_norm) OR padan_nama_aus(lb.nama_norm, la.nama_norm)
       OR padan_nama_selip(la.nama_gabung, lb.nama_gabung))`;
-  const acceptable = `((${acceptanceGuard('s')} OR ${callName}) AND ${oneName}
+  const acceptable = `((${acceptanceGuard('s')} OR ${callName} OR ${wornName}) AND ${oneName}
       AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
   // Kept are the pairs the decision accepts or asks about, by the decision itself: a call name with
   // the very NIK and a slipped birth date is accepted (callNameGuard) though the review condition
@@ -158,6 +169,23 @@ function selfSettings(config: Config, model: LinkModel): LinkSettings {
         maxBlockSize: cap,
       },
       { name: 'kk', leftKey: 'l.no_kk', rightKey: 'r.no_kk', maxBlockSize: cap },
+      // Keys that need no region: a row with no desa, or registered again in another province,
+      // meets itself by the name's sound and the birth date, by its name tokens in any order
+      // (SITI MARDIANA, MARDIANA SITI), or by its mother's name alone when its birth date is
+      // missing or slipped. These rows are few (Dukcapil knows the rest), so the blocks stay small.
+      {
+        name: 'fonetik_tgl_lahir',
+        leftKey: "l.fonetik1 || '|' || l.tgl_lahir",
+        rightKey: "r.fonetik1 || '|' || r.tgl_lahir",
+        maxBlockSize: cap,
+      },
+      {
+        name: 'nama_urut',
+        leftKey: "array_to_string(list_sort(string_split(l.nama_norm, ' ')), ' ')",
+        rightKey: "array_to_string(list_sort(string_split(r.nama_norm, ' ')), ' ')",
+        maxBlockSize: cap,
+      },
+      { name: 'ibu', leftKey: 'l.nama_ibu_norm', rightKey: 'r.nama_ibu_norm', maxBlockSize: cap },
     ],
     model,
     estimatePrior: true,
@@ -166,25 +194,25 @@ function selfSettings(config: Config, model: LinkModel): LinkSettings {
 }
 
 /**
- * The NIK-recovery model with one change: between two DTKS rows a region that differs is no
- * evidence against them being one person. Against Dukcapil a different desa is rare for the same
- * person (only a move explains it); a person registered twice in DTKS is often registered in two
- * places (the household moved, the member joined another household), so the level weighs 0
- * (m = u) instead of counting against the pair. Agreement on the region still counts for it.
+ * The NIK-recovery model, except that between two DTKS rows a region or a family card that
+ * differs is no evidence against them being one person. Against Dukcapil a different desa is rare
+ * for the same person (only a move explains it), and a kecamatan or kabupaten in common without
+ * the desa rarer still, so those levels count against a record. A person registered twice in DTKS
+ * is often registered in two places, in two households with two KKs (the household moved, the
+ * member joined another household, an operator registered them again): every level that would
+ * count against the pair (the region short of the desa, a KK that differs) weighs 0 (m = u).
+ * Agreement still counts for the pair.
  */
-export function withoutRegionPenalty(model: LinkModel): LinkModel {
+export function forDtksPairs(model: LinkModel): LinkModel {
+  const neutral = (l: LevelParams): LevelParams =>
+    l.weight < 0 ? { ...l, m: l.u, weight: 0, mSource: 'fixed' } : l;
   return {
     ...model,
-    comparisons: model.comparisons.map((c) =>
-      c.name !== 'wilayah'
-        ? c
-        : {
-            ...c,
-            levels: c.levels.map((l) =>
-              l.gamma === 0 ? { ...l, m: l.u, weight: 0, mSource: 'fixed' as const } : l,
-            ),
-          },
-    ),
+    comparisons: model.comparisons.map((c) => {
+      if (c.name === 'wilayah') return { ...c, levels: c.levels.map(neutral) };
+      if (c.name === 'kk') return { ...c, levels: c.levels.map((l) => (l.gamma === 0 ? neutral(l) : l)) };
+      return c;
+    }),
   };
 }
 

@@ -54,6 +54,57 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
           ...ibu('SUTINAH'),
         },
       ),
+      // Registered again in another household under a name worn down to an initial: the same birth
+      // date and mother make her one person.
+      dtks('60', person('', 'NUR FEBRIYANTI', '2008-08-21', 'P'), {
+        'ID KELUARGA': 'K60',
+        'NOMOR KK': '3328011801130060',
+        ...ibu('NINGSIH'),
+      }),
+      dtks('61', person('', 'NUR F', '2008-08-21', 'P'), {
+        'ID KELUARGA': 'K61',
+        'NOMOR KK': '3328011801130061',
+        ...ibu('NINGSIH'),
+      }),
+      // Registered again by her call name, day and month of the birth date swapped, the same mother.
+      dtks('70', person('', 'DEBORA WALANDOUW', '1970-11-06', 'P'), {
+        'ID KELUARGA': 'K70',
+        'NOMOR KK': '3328011801130070',
+        ...ibu('RUHANA'),
+      }),
+      dtks('71', person('', 'BORA', '1970-06-11', 'P'), {
+        'ID KELUARGA': 'K71',
+        'NOMOR KK': '3328011801130071',
+        ...ibu('RUHANA'),
+      }),
+      // A name worn down to initials with the same birth date but another mother: not enough for
+      // one person.
+      dtks('80', person('', 'SRI RAHAYU NINGSIH', '2017-09-17', 'P'), {
+        'ID KELUARGA': 'K80',
+        'NOMOR KK': '3328011801130080',
+        ...ibu('AUFA EKASARI'),
+      }),
+      dtks('81', person('', 'SRI R N', '2017-09-17', 'P'), {
+        'ID KELUARGA': 'K81',
+        'NOMOR KK': '3328011801130081',
+        ...ibu('MARYAM'),
+      }),
+      // Her name's tokens swapped, her birth date missing, registered again in another province:
+      // only the name in any order or the mother's name can bring the two rows together.
+      dtks('90', person('', 'SITI MARDIANA', '2018-10-29', 'P'), {
+        'ID KELUARGA': 'K90',
+        'NOMOR KK': '3328011801130090',
+        ...ibu('BUNGA FARIDA'),
+      }),
+      dtks('91', person('', 'MARDIANA SITI', '', 'P'), {
+        'ID KELUARGA': 'K91',
+        'NOMOR KK': '3504181801130091',
+        PROVINSI: 'JAWA TIMUR',
+        'KABUPATEN/KOTA': 'KAB. TULUNGAGUNG',
+        KECAMATAN: 'PAKEL',
+        'DESA/KELURAHAN': 'BANGUNJAYA',
+        ...ibu('BUNGA FARIDA'),
+      }),
     ];
     dukcapilRows = [dukcapil(budi), dukcapil(siti), ...neighbours()];
     p = await plan(dtksRows, dukcapilRows);
@@ -66,13 +117,16 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
       ['10', 'DUPLICATE', '11'],
       ['21', 'DUPLICATE', '20'],
       ['51', 'DUPLICATE', '50'],
+      ['61', 'DUPLICATE', '60'],
+      ['71', 'DUPLICATE', '70'],
+      ['91', 'DUPLICATE', '90'],
     ]);
     expect(f[0]?.evidence).toMatch(
       /^Orang yang sama terdaftar 2 kali di DTKS dan tidak dikenal Dukcapil .*dipertahankan ID DTKS 11 \(keluarga lain\)$/,
     );
     expect(f[1]?.evidence).toMatch(/dipertahankan ID DTKS 20 \(keluarga yang sama\)$/);
     const gone = await p.db.all<{ id_dtks: string }>(`SELECT id_dtks FROM deactivations ORDER BY id_dtks`);
-    expect(gone.map((x) => x.id_dtks)).toEqual(['10', '21', '51']);
+    expect(gone.map((x) => x.id_dtks)).toEqual(['10', '21', '51', '61', '71', '91']);
   });
 
   it('takes a call name under the very NIK, with a default birth date of the same year, for the person', async () => {
@@ -83,6 +137,18 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
     );
     expect(pair?.keputusan).toBe('DITERIMA');
     expect(await p.db.count(`SELECT count(*) FROM deactivations WHERE id_dtks = '50'`)).toBe(0);
+  });
+
+  it('does not take a worn-down name for the person when the mother differs', async () => {
+    expect(await p.db.count(`SELECT count(*) FROM deactivations WHERE id_dtks IN ('80', '81')`)).toBe(0);
+  });
+
+  it('brings rows together by the name in any order and by the mother, with no birth date or region in common', async () => {
+    const rules = await p.db.all<{ rule: string }>(
+      `SELECT b.rule FROM self_link_candidates c JOIN self_link_blocking_rules b ON c.rules & b.bit <> 0
+       WHERE c.l_id = '90' AND c.r_id = '91' ORDER BY b.rule_index`,
+    );
+    expect(rules.map((r) => r.rule)).toEqual(['nama_urut', 'ibu']);
   });
 
   it('never takes twins for one person, not even for review', async () => {

@@ -14,7 +14,7 @@ const survivorOrder = (d: string) => `(${d}.wilayah_status = 'RESOLVED') DESC,
  */
 export const duplicateDtksOnly: Rule = {
   id: 'duplicate.dtks_only',
-  version: 3,
+  version: 4,
   reasons: ['DUPLICATE'],
   action: 'deactivate',
   severity: 'high',
@@ -74,7 +74,7 @@ export const duplicateDtksOnly: Rule = {
  */
 export const duplicateUncertain: Rule = {
   id: 'duplicate.uncertain',
-  version: 1,
+  version: 2,
   reasons: ['MATCH_UNCERTAIN'],
   action: 'review',
   severity: 'medium',
