@@ -274,6 +274,21 @@ function callNameGuard(alias: string): string {
       OR (${alias}.nik_level = ${gammaOf('nik', 'sama')} AND ${alias}.tgl_lahir_level > 0)))`;
 }
 
+/**
+ * SQL over a row of `nik_link_scores` (alias `s`): enough for a row to be the person whose record a
+ * row of another household holds, the region and KK aside. The mother's name and a birth date not
+ * plainly different, with the names agreeing as for any record (acceptanceGuard) or by a call name
+ * (as between two DTKS rows: a sibling is born on another day); or the name and the exact birth
+ * date with the mother's name mistyped. A namesake elsewhere has another mother.
+ */
+function registeredTwiceEvidence(s: string): string {
+  return `(${s}.jenis_kelamin_level <> 0 AND (
+    (${s}.nama_ibu_level = ${gammaOf('nama_ibu', 'sama')} AND ${s}.tgl_lahir_level > 0
+      AND (${acceptanceGuard(s)} OR ${s}.nama_level = ${gammaOf('nama', 'nama panggilan')}))
+    OR (${s}.nama_ibu_level = ${gammaOf('nama_ibu', 'mirip')} AND ${s}.tgl_lahir_level = ${gammaOf('tgl_lahir', 'sama')}
+      AND ${s}.nama_level >= ${gammaOf('nama', 'sangat mirip (JW ≥ 0.95)')})))`;
+}
+
 export function linkSettings(config: Config): LinkSettings {
   const cap = config.matching.maxBlockSize;
   return {
@@ -464,7 +479,7 @@ export async function matchProbabilistic(
     )
     SELECT b.id_dtks, b.dukcapil_baris, b.match_weight, b.match_probability,
       n.match_weight AS second_weight, n.match_probability AS second_probability, b.cukup_bukti,
-      false AS dipakai_anggota_lain, false AS mungkin_kembar,
+      false AS dipakai_anggota_lain, false AS mungkin_kembar, NULL::VARCHAR AS terdaftar_di,
       CASE
         WHEN b.match_probability >= ${autoThreshold} AND b.cukup_bukti
           AND (n.match_weight IS NULL OR b.match_weight - n.match_weight >= ${minWeightMargin}) THEN 'DITERIMA'
@@ -518,6 +533,43 @@ export async function matchProbabilistic(
         AND NOT ${typedTwice('da', 'db')} AND NOT ${wornDownFrom('da', 'r')}
         AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
         AND b.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN'));
+
+    -- One person registered twice: the record is held (by an exact match, or accepted above) by a
+    -- row of another household that this row is typed from (the same name up to a slip), or this
+    -- row's name is the record's own worn down, with the mother's name and a birth date not plainly
+    -- different. Such a person is usually registered in two places with two KKs, so the region and
+    -- the KK that differ say nothing against the pair here (as between two DTKS rows, link-dtks.ts):
+    -- without their penalty the pair must still reach the bar, clearly ahead of any other
+    -- candidate. The row then takes the record's NIK and duplicate.same_nik keeps one of the two.
+    -- A member born the same day as another of its household (a twin) needs its name worn down
+    -- from the record's, as above.
+    UPDATE prob_best SET keputusan = 'DITERIMA', terdaftar_di = g.holder, match_probability = g.p
+    FROM (
+      WITH holders AS (
+        SELECT id_dtks, dukcapil_baris FROM matches WHERE status = 'PADAN'
+        UNION ALL SELECT id_dtks, dukcapil_baris FROM prob_best WHERE keputusan = 'DITERIMA'),
+      born_with AS (
+        SELECT DISTINCT da.id_dtks FROM prob_best a
+        JOIN dtks da ON da.id_dtks = a.id_dtks
+        JOIN dtks dt ON dt.id_keluarga = da.id_keluarga AND dt.id_dtks <> da.id_dtks AND dt.tgl_lahir = da.tgl_lahir
+        WHERE a.keputusan = 'RAGU' AND NOT ${typedTwice('da', 'dt')})
+      SELECT a.id_dtks, min(h.id_dtks) AS holder,
+        any_value(1 / (1 + pow(2, -(s.match_weight - least(s.wilayah_weight, 0) - least(s.kk_weight, 0)
+          - least(s.kk_keluarga_weight, 0))))) AS p
+      FROM prob_best a
+      JOIN nik_link_scores s ON s.l_id = a.id_dtks AND s.r_id = a.dukcapil_baris
+      JOIN dtks da ON da.id_dtks = a.id_dtks
+      JOIN holders h ON h.dukcapil_baris = a.dukcapil_baris AND h.id_dtks <> a.id_dtks
+      JOIN dtks db ON db.id_dtks = h.id_dtks AND db.id_keluarga <> da.id_keluarga
+      JOIN link_right r ON r.id = a.dukcapil_baris
+      WHERE a.keputusan = 'RAGU'
+        AND (a.second_weight IS NULL OR a.match_weight - a.second_weight >= ${minWeightMargin})
+        AND ${registeredTwiceEvidence('s')}
+        AND (${wornDownFrom('da', 'r')}
+          OR (${typedTwice('da', 'db')} AND a.id_dtks NOT IN (SELECT id_dtks FROM born_with)))
+        AND a.id_dtks NOT IN (SELECT id_dtks FROM matches WHERE status = 'PADAN')
+      GROUP BY a.id_dtks) g
+    WHERE prob_best.id_dtks = g.id_dtks AND g.p >= ${autoThreshold};
 
     -- Rows exact matching did not confirm take an accepted probabilistic match.
     UPDATE matches SET status = 'PADAN', dukcapil_baris = p.dukcapil_baris, yakin = round(p.match_probability, 4),

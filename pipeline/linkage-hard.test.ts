@@ -15,6 +15,15 @@ const bagas: Person = { nik: '3328012208170007', nama: 'SETIA BAGAS', tgl: '2017
 // Another household; Dukcapil holds her twice (the copy with an old KK).
 const sri: Person = { nik: '3328015507700008', nama: 'SRI WAHYUNI', tgl: '1970-07-15', jk: 'P' };
 const KK2 = '3328010203100002';
+// Registered in Kaligayam under her NIK, and again, without it, in a household in Tulungagung.
+const suparmi: Person = { nik: '3328016204750010', nama: 'SUPARMI LESTARI', tgl: '1975-04-22', jk: 'P' };
+const tulungagung = {
+  PROVINSI: 'JAWA TIMUR',
+  'KABUPATEN/KOTA': 'KAB. TULUNGAGUNG',
+  KECAMATAN: 'PAKEL',
+  'DESA/KELURAHAN': 'BANGUNJAYA',
+  'HUBUNGAN KELUARGA': 'KEPALA KELUARGA',
+};
 
 describe('linkage on hard data', () => {
   let p: Plan;
@@ -36,6 +45,34 @@ describe('linkage on hard data', () => {
         // Sri without a NIK, and again in a third household with it.
         dtks('08', { ...sri, nik: '' }, other),
         dtks('09', sri, { ...other, 'ID KELUARGA': 'KEL3', 'NOMOR KK': '3328010404040003' }),
+        dtks('10', suparmi, {
+          ...other,
+          'ID KELUARGA': 'KEL4',
+          'NOMOR KK': '3328010505050004',
+          'NAMA IBU KANDUNG': 'PAINEM',
+        }),
+        dtks(
+          '11',
+          { ...suparmi, nik: '', tgl: '1975-12-31' },
+          {
+            ...tulungagung,
+            'ID KELUARGA': 'KEL5',
+            'NOMOR KK': '3504180606060005',
+            'NAMA IBU KANDUNG': 'PAINEM',
+          },
+        ),
+        // Her namesake in Tulungagung, born the same day, the mother's name not filled in: perhaps
+        // another person, so not taken for her.
+        dtks(
+          '12',
+          { ...suparmi, nik: '' },
+          {
+            ...tulungagung,
+            'ID KELUARGA': 'KEL6',
+            'NOMOR KK': '3504180707070006',
+            'NAMA IBU KANDUNG': '',
+          },
+        ),
       ],
       [
         ...[budi, siti].map((x) => dukcapil(x)),
@@ -44,6 +81,7 @@ describe('linkage on hard data', () => {
         ),
         dukcapil(sri, { NO_KK: KK2 }),
         dukcapil(sri, { NO_KK: '3328010101990009' }),
+        dukcapil(suparmi, { NO_KK: '3328010505050004', NAMA_LGKP_IBU: 'PAINEM' }),
         ...neighbours(),
       ],
     );
@@ -87,6 +125,18 @@ describe('linkage on hard data', () => {
       'SELECT (SELECT count(*) FROM dukcapil_nik_count WHERE n > 1) AS niks, (SELECT count(*) FROM dukcapil_salinan) AS same',
     );
     expect(summary).toEqual({ niks: 1, same: 1 });
+  });
+
+  it('takes a row for the person whose record a row of another household holds, the region and KK aside', async () => {
+    expect(await nikFixes()).toContainEqual(['11', suparmi.nik]);
+    const fix = (await p.findings('nik.corrected')).find((x) => x.id_dtks === '11');
+    expect(fix?.evidence).toMatch(/terdaftar juga sebagai ID DTKS 10 di keluarga lain/);
+    expect(await deactivated()).toContainEqual({ id_dtks: '11', reason: 'DUPLICATE', kept_id_dtks: '10' });
+  });
+
+  it('does not take a namesake elsewhere without the mother’s name for the person whose record is held', async () => {
+    expect((await nikFixes()).map(([id]) => id)).not.toContain('12');
+    expect((await deactivated()).map((x) => x.id_dtks)).not.toContain('12');
   });
 
   it('reads call names, worn-down names and one person typed twice as DOMAIN.md describes them', async () => {

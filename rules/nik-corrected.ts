@@ -4,11 +4,13 @@ import type { Rule } from './rule.js';
 /**
  * The NIK was missing, invalid, not found or someone else's, and probabilistic matching found the
  * person in Dukcapil with a probability at or above the auto threshold, clearly ahead of any other
- * candidate: the NIK is corrected. Never for rows exact matching confirmed.
+ * candidate: the NIK is corrected. Never for rows exact matching confirmed. A row taken for the
+ * person whose record a row of another household holds (one person registered twice, the region
+ * and KK aside: link-nik.ts) says so, naming that row.
  */
 export const nikCorrected: Rule = {
   id: 'nik.corrected',
-  version: 2,
+  version: 3,
   reasons: ['NIK_CORRECTED'],
   action: 'correct',
   severity: 'medium',
@@ -21,7 +23,9 @@ export const nikCorrected: Rule = {
     await emit(
       'id_dtks, evidence, field, old_value, new_value, confidence, detail',
       `
-      SELECT m.id_dtks, 'Ditemukan di Dukcapil: ' || ${plainEvidenceSql('s')} || '; keyakinan ' || ${percentSql('p.match_probability')},
+      SELECT m.id_dtks, 'Ditemukan di Dukcapil: ' || ${plainEvidenceSql('s')} || '; keyakinan ' || ${percentSql('p.match_probability')} ||
+          CASE WHEN p.terdaftar_di IS NOT NULL THEN '; orang yang sama terdaftar juga sebagai ID DTKS ' || p.terdaftar_di ||
+            ' di keluarga lain, yang memegang data Dukcapil ini (beda wilayah dan Nomor KK tidak dihitung)' ELSE '' END,
         'nik', d.nik, c.nik, round(p.match_probability, 4), ${waterfallSql('s')}
       FROM matches m
       JOIN prob_best p ON p.id_dtks = m.id_dtks AND p.dukcapil_baris = m.dukcapil_baris
