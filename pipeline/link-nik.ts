@@ -396,11 +396,14 @@ function typedTwice(a: string, b: string): string {
  * SQL: the DTKS row's name (alias `d`) is the record's (alias `r`) worn down, or the other way
  * round (padan_nama_aus: an initial, a dropped or added token, a call name, a slip), or the
  * record's up to a slip in eight letters, spaces aside (MOHA MAD for MUHAMAD), with no sex
- * against it. A twin's name is not its twin's worn down, so a record another row holds may still
- * go to a row that is this person typed again under another name form.
+ * against it unless the row carries the record's very NIK (which encodes the record's sex: the
+ * row's sex is then the slip, GUNANTO P for ALDIANSYAH GUNANTO L under his NIK). A twin's name is
+ * not its twin's worn down, so a record another row holds may still go to a row that is this
+ * person typed again under another name form.
  */
 function wornDownFrom(d: string, r: string): string {
-  return `coalesce((${d}.jenis_kelamin IS NULL OR ${r}.jenis_kelamin IS NULL OR ${d}.jenis_kelamin = ${r}.jenis_kelamin)
+  return `coalesce((${d}.jenis_kelamin IS NULL OR ${r}.jenis_kelamin IS NULL OR ${d}.jenis_kelamin = ${r}.jenis_kelamin
+      OR ${d}.nik = ${r}.nik)
     AND (padan_nama_aus(${d}.nama_norm, ${r}.nama_norm) OR padan_nama_aus(${r}.nama_norm, ${d}.nama_norm)
       OR padan_nama_selip(${d}.nama_gabung, ${r}.nama_gabung)), false)`;
 }

@@ -17,6 +17,9 @@ const sri: Person = { nik: '3328015507700008', nama: 'SRI WAHYUNI', tgl: '1970-0
 const KK2 = '3328010203100002';
 // Registered in Kaligayam under her NIK, and again, without it, in a household in Tulungagung.
 const suparmi: Person = { nik: '3328016204750010', nama: 'SUPARMI LESTARI', tgl: '1975-04-22', jk: 'P' };
+// Registered in two households under his NIK, the second time under his last name alone and
+// with the sex mistyped: the NIK itself says which sex is right.
+const gunanto: Person = { nik: '3328012406160011', nama: 'ALDIANSYAH GUNANTO', tgl: '2016-06-24', jk: 'L' };
 const tulungagung = {
   PROVINSI: 'JAWA TIMUR',
   'KABUPATEN/KOTA': 'KAB. TULUNGAGUNG',
@@ -73,6 +76,12 @@ describe('linkage on hard data', () => {
             'NAMA IBU KANDUNG': '',
           },
         ),
+        dtks('13', gunanto, { ...other, 'ID KELUARGA': 'KEL7', 'NOMOR KK': '3328010808080007' }),
+        dtks(
+          '14',
+          { ...gunanto, nama: 'GUNANTO', jk: 'P' },
+          { ...other, 'ID KELUARGA': 'KEL8', 'NOMOR KK': '3328010909090008' },
+        ),
       ],
       [
         ...[budi, siti].map((x) => dukcapil(x)),
@@ -82,6 +91,7 @@ describe('linkage on hard data', () => {
         dukcapil(sri, { NO_KK: KK2 }),
         dukcapil(sri, { NO_KK: '3328010101990009' }),
         dukcapil(suparmi, { NO_KK: '3328010505050004', NAMA_LGKP_IBU: 'PAINEM' }),
+        dukcapil(gunanto, { NO_KK: '3328010808080007' }),
         ...neighbours(),
       ],
     );
@@ -137,6 +147,11 @@ describe('linkage on hard data', () => {
   it('does not take a namesake elsewhere without the mother’s name for the person whose record is held', async () => {
     expect((await nikFixes()).map(([id]) => id)).not.toContain('12');
     expect((await deactivated()).map((x) => x.id_dtks)).not.toContain('12');
+  });
+
+  it('takes a row under the record’s very NIK with its name worn down and its sex mistyped for the person', async () => {
+    expect((await p.findings('match.uncertain')).map((x) => x.id_dtks)).not.toContain('14');
+    expect(await deactivated()).toContainEqual({ id_dtks: '14', reason: 'DUPLICATE', kept_id_dtks: '13' });
   });
 
   it('reads call names, worn-down names and one person typed twice as DOMAIN.md describes them', async () => {

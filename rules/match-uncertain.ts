@@ -9,7 +9,7 @@ import type { Rule } from './rule.js';
  */
 export const matchUncertain: Rule = {
   id: 'match.uncertain',
-  version: 3,
+  version: 4,
   reasons: ['MATCH_UNCERTAIN'],
   action: 'review',
   severity: 'medium',
