@@ -21,6 +21,9 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
     const sukirno = person('', 'SUKIRNO', '1975-03-03', 'L');
     const hermawan = person('3328010904820001', 'HERMAWAN SETIADI', '1982-04-09', 'L');
     const ibu = (name: string) => ({ 'NAMA IBU KANDUNG': name });
+    // A row alone in a household of its own, with its own family card.
+    const own = (id: string, p: Person, mother: string, o: Record<string, string> = {}) =>
+      dtks(id, p, { 'ID KELUARGA': `K${id}`, 'NOMOR KK': `33280118011300${id}`, ...ibu(mother), ...o });
     dtksRows = [
       dtks('01', budi, { 'ID KELUARGA': 'K1' }),
       dtks('02', siti, { 'ID KELUARGA': 'K1', 'HUBUNGAN KELUARGA': 'ISTRI' }),
@@ -56,54 +59,24 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
       ),
       // Registered again in another household under a name worn down to an initial: the same birth
       // date and mother make her one person.
-      dtks('60', person('', 'NUR FEBRIYANTI', '2008-08-21', 'P'), {
-        'ID KELUARGA': 'K60',
-        'NOMOR KK': '3328011801130060',
-        ...ibu('NINGSIH'),
-      }),
-      dtks('61', person('', 'NUR F', '2008-08-21', 'P'), {
-        'ID KELUARGA': 'K61',
-        'NOMOR KK': '3328011801130061',
-        ...ibu('NINGSIH'),
-      }),
+      own('60', person('', 'NUR FEBRIYANTI', '2008-08-21', 'P'), 'NINGSIH'),
+      own('61', person('', 'NUR F', '2008-08-21', 'P'), 'NINGSIH'),
       // Registered again by her call name, day and month of the birth date swapped, the same mother.
-      dtks('70', person('', 'DEBORA WALANDOUW', '1970-11-06', 'P'), {
-        'ID KELUARGA': 'K70',
-        'NOMOR KK': '3328011801130070',
-        ...ibu('RUHANA'),
-      }),
-      dtks('71', person('', 'BORA', '1970-06-11', 'P'), {
-        'ID KELUARGA': 'K71',
-        'NOMOR KK': '3328011801130071',
-        ...ibu('RUHANA'),
-      }),
+      own('70', person('', 'DEBORA WALANDOUW', '1970-11-06', 'P'), 'RUHANA'),
+      own('71', person('', 'BORA', '1970-06-11', 'P'), 'RUHANA'),
       // A name worn down to initials with the same birth date but another mother: not enough for
       // one person.
-      dtks('80', person('', 'SRI RAHAYU NINGSIH', '2017-09-17', 'P'), {
-        'ID KELUARGA': 'K80',
-        'NOMOR KK': '3328011801130080',
-        ...ibu('AUFA EKASARI'),
-      }),
-      dtks('81', person('', 'SRI R N', '2017-09-17', 'P'), {
-        'ID KELUARGA': 'K81',
-        'NOMOR KK': '3328011801130081',
-        ...ibu('MARYAM'),
-      }),
+      own('80', person('', 'SRI RAHAYU NINGSIH', '2017-09-17', 'P'), 'AUFA EKASARI'),
+      own('81', person('', 'SRI R N', '2017-09-17', 'P'), 'MARYAM'),
       // Her name's tokens swapped, her birth date missing, registered again in another province:
       // only the name in any order or the mother's name can bring the two rows together.
-      dtks('90', person('', 'SITI MARDIANA', '2018-10-29', 'P'), {
-        'ID KELUARGA': 'K90',
-        'NOMOR KK': '3328011801130090',
-        ...ibu('BUNGA FARIDA'),
-      }),
-      dtks('91', person('', 'MARDIANA SITI', '', 'P'), {
-        'ID KELUARGA': 'K91',
+      own('90', person('', 'SITI MARDIANA', '2018-10-29', 'P'), 'BUNGA FARIDA'),
+      own('91', person('', 'MARDIANA SITI', '', 'P'), 'BUNGA FARIDA', {
         'NOMOR KK': '3504181801130091',
         PROVINSI: 'JAWA TIMUR',
         'KABUPATEN/KOTA': 'KAB. TULUNGAGUNG',
         KECAMATAN: 'PAKEL',
         'DESA/KELURAHAN': 'BANGUNJAYA',
-        ...ibu('BUNGA FARIDA'),
       }),
     ];
     dukcapilRows = [dukcapil(budi), dukcapil(siti), ...neighbours()];
