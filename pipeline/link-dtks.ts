@@ -68,7 +68,13 @@ export async function linkDtksOnly(
   // no Dukcapil record to tell, one person needs one name worn down from the other, or a slip.
   const oneName = `(padan_nama_aus(la.nama_norm, lb.nama_norm) OR padan_nama_aus(lb.nama_norm, la.nama_norm)
       OR padan_nama_selip(la.nama_gabung, lb.nama_gabung))`;
-  const acceptable = `((${acceptanceGuard('s')} OR ${callName} OR ${wornName}) AND ${oneName}
+  // Mothers' names that disagree are two women, or one name mistyped (REHI and RENI NAINGGOLAN):
+  // with no Dukcapil record to tell, that is the person only with the whole birth date (or day and
+  // month swapped) and names still alike. Cousins born the same month in one desa (ABDUL and
+  // ABDUL JAILANI MAULANA, mothers ADE LESTARI YULIANA and NUR PAULINA) are not one person.
+  const motherNotAgainst = `(s.nama_ibu_level <> 0 OR (s.tgl_lahir_level >= ${gammaOf('tgl_lahir', 'hari dan bulan tertukar')}
+      AND jaro_winkler_similarity(la.nama_ibu_norm, lb.nama_ibu_norm) >= 0.75))`;
+  const acceptable = `((${acceptanceGuard('s')} OR ${callName} OR ${wornName}) AND ${oneName} AND ${motherNotAgainst}
       AND (la.id_keluarga <> lb.id_keluarga OR ${sameHousehold}))`;
   // Kept are the pairs the decision accepts or asks about, by the decision itself: a call name with
   // the very NIK and a slipped birth date is accepted (callNameGuard) though the review condition

@@ -68,6 +68,10 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
       // one person.
       own('80', person('', 'SRI RAHAYU NINGSIH', '2017-09-17', 'P'), 'AUFA EKASARI'),
       own('81', person('', 'SRI R N', '2017-09-17', 'P'), 'MARYAM'),
+      // Cousins in one desa, born a week apart to two mothers, NIKs Dukcapil lacks one digit apart:
+      // one name contains the other, and still they are two boys.
+      own('92', person('3328010806150001', 'ABDUL', '2015-06-08', 'L'), 'ADE LESTARI YULIANA'),
+      own('93', person('3328010106150001', 'ABDUL JAILANI MAULANA', '2015-06-01', 'L'), 'NUR PAULINA'),
       // Her name's tokens swapped, her birth date missing, registered again in another province:
       // only the name in any order or the mother's name can bring the two rows together.
       own('90', person('', 'SITI MARDIANA', '2018-10-29', 'P'), 'BUNGA FARIDA'),
@@ -116,6 +120,10 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
     expect(await p.db.count(`SELECT count(*) FROM deactivations WHERE id_dtks IN ('80', '81')`)).toBe(0);
   });
 
+  it('does not deactivate cousins born a week apart to two mothers as one person', async () => {
+    expect(await p.db.count(`SELECT count(*) FROM deactivations WHERE id_dtks IN ('92', '93')`)).toBe(0);
+  });
+
   it('brings rows together by the name in any order and by the mother, with no birth date or region in common', async () => {
     const rules = await p.db.all<{ rule: string }>(
       `SELECT b.rule FROM self_link_candidates c JOIN self_link_blocking_rules b ON c.rules & b.bit <> 0
@@ -140,6 +148,8 @@ describe('duplicate.dtks_only and duplicate.uncertain', () => {
     const asked = await p.findings('duplicate.uncertain');
     expect(asked.map((x) => [x.id_dtks, x.reason, x.kept_id_dtks])).toEqual([
       ['41', 'MATCH_UNCERTAIN', '40'],
+      // The cousins: a person looks (below, never deactivated on their own).
+      ['93', 'MATCH_UNCERTAIN', '92'],
     ]);
     expect(asked[0]?.evidence).toMatch(
       /^mungkin orang yang sama dengan ID DTKS 40 \(keduanya tidak dikenal Dukcapil\): nama sama/,
