@@ -70,7 +70,7 @@ export async function linkDtksOnly(
       OR padan_nama_selip(la.nama_gabung, lb.nama_gabung))`;
   // Mothers' names that disagree are two women, or one name mistyped (REHI and RENI NAINGGOLAN):
   // with no Dukcapil record to tell, that is the person only with the whole birth date (or day and
-  // month swapped) and names still alike. Cousins born the same month in one desa (ABDUL and
+  // month swapped) and the mothers' names still alike. Cousins born the same month in one desa (ABDUL and
   // ABDUL JAILANI MAULANA, mothers ADE LESTARI YULIANA and NUR PAULINA) are not one person.
   const motherNotAgainst = `(s.nama_ibu_level <> 0 OR (s.tgl_lahir_level >= ${gammaOf('tgl_lahir', 'hari dan bulan tertukar')}
       AND jaro_winkler_similarity(la.nama_ibu_norm, lb.nama_ibu_norm) >= 0.75))`;
