@@ -7,12 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Db } from '../pipeline/db.js';
 import { InputError } from '../pipeline/errors.js';
 import { createRejectedTable, ingestInput } from '../pipeline/ingest.js';
 import { packageRoot } from '../pipeline/paths.js';
-import { excelGeneral, formatNumber } from './xlsx.js';
+import { excelGeneral, formatNumber, readXlsx } from './xlsx.js';
 
 const ROOT = packageRoot();
 const HELPER = join(ROOT, 'fixtures', 'review', 'workbook.py');
@@ -127,4 +128,45 @@ describe('numbers as Excel shows them', () => {
     expect(formatNumber(1.5, '0.00')).toBe('1.50');
     expect(formatNumber(3328011411830001, 'General')).toBe('3.32801E+15');
   });
+});
+
+describe('readXlsx', () => {
+  // The zip is read through its central directory, not by exceljs' single pass in stored order,
+  // which intermittently failed under load on workbooks that store xl/workbook.xml last, as exceljs
+  // writes them (exceljs issue #3064; seen here as a padan workbook rejected by apply-review). That
+  // race did not reproduce in a test; these check that the parts are read in the order they are
+  // needed, with and without a shared-strings part, however many reads run at once.
+  for (const useSharedStrings of [false, true]) {
+    it(`reads a workbook that stores its workbook part last (shared strings: ${useSharedStrings})`, async () => {
+      const path = join(dir, `last-${useSharedStrings}.xlsx`);
+      const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+        filename: path,
+        useStyles: true,
+        useSharedStrings,
+      });
+      for (const name of ['Ringkasan', 'Nonaktif']) {
+        const sheet = writer.addWorksheet(name);
+        for (let i = 1; i <= 200; i++)
+          sheet.addRow([`${name} ${i}`, i, new Date(Date.UTC(2020, 0, i))]).commit();
+        sheet.commit();
+      }
+      await writer.commit();
+      const readOnce = async () => {
+        const rows: string[] = [];
+        const names = await readXlsx(path, (name) => (row) => {
+          rows.push(
+            `${name}|${row.number}|${String(row.cells[0])}|${row.cells[1]}|${(row.cells[2] as Date).toISOString()}`,
+          );
+        });
+        return { names, rows: rows.length, last: rows.at(-1) };
+      };
+      for (const r of await Promise.all(Array.from({ length: 12 }, readOnce))) {
+        expect(r).toEqual({
+          names: ['Ringkasan', 'Nonaktif'],
+          rows: 400,
+          last: 'Nonaktif|200|Nonaktif 200|200|2020-07-18T00:00:00.000Z',
+        });
+      }
+    });
+  }
 });

@@ -1,6 +1,8 @@
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { PassThrough, pipeline, Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { type Connector, UnreadableFile } from './connector.js';
 import { type CanonicalCopy, loadCanonicalCopy } from './csv.js';
@@ -76,14 +78,18 @@ export type XlsxCell =
  * sheet are handed to `onRow` as they are parsed, so a workbook of a whole kab/kota is never held
  * in memory. Styles are read so that a date cell arrives as a date.
  *
- * Sheet names come from the workbook's own `xl/workbook.xml` (read first, straight from the zip):
- * exceljs' streaming reader names a sheet only when that part comes before the sheet in the file,
- * which is not how exceljs itself, openpyxl or Excel order them.
+ * The zip is read through its central directory, the parts exceljs needs before any sheet
+ * (relationships, workbook, shared strings, styles) first, then each sheet in the workbook's
+ * order, inflated as it streams. exceljs' own reader makes one pass over the zip in stored order;
+ * exceljs writes `xl/workbook.xml` last, and that single pass does not reliably deliver the last
+ * entries before the sheets are parsed (exceljs issue #3064): under load a good workbook failed
+ * with "Cannot read properties of undefined (reading 'model')".
  */
 export async function readXlsx(
   path: string,
   onSheet: (name: string) => ((row: XlsxRow) => void | Promise<void>) | null,
 ): Promise<string[]> {
+  const entries = await zipEntries(path);
   const sheetNames = await sheetNamesOf(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
@@ -91,30 +97,139 @@ export async function readXlsx(
     hyperlinks: 'ignore',
     styles: 'cache',
     entries: 'ignore',
-  });
+  }) as unknown as ReaderParts;
+  for (const part of [
+    '_parseRels',
+    '_parseWorkbook',
+    '_parseSharedStrings',
+    '_parseStyles',
+    '_parseWorksheet',
+  ]) {
+    if (typeof (reader as unknown as Record<string, unknown>)[part] !== 'function') {
+      throw new Error('exceljs workbook reader changed: check how readXlsx feeds it the parts');
+    }
+  }
+  const stream = (name: string) => {
+    const entry = entries.get(name);
+    return entry ? entryStream(path, entry) : null;
+  };
+  const rels = stream('xl/_rels/workbook.xml.rels');
+  const book = stream('xl/workbook.xml');
+  if (!rels || !book) throw new Error('not an .xlsx workbook (no xl/workbook.xml)');
+  await reader._parseRels(rels);
+  await reader._parseWorkbook(book);
+  // Without a shared-strings part (padan's own workbooks) every string is inline.
+  const shared = stream('xl/sharedStrings.xml');
+  if (shared) for await (const _ of reader._parseSharedStrings(shared));
+  const styles = stream('xl/styles.xml');
+  if (styles) await reader._parseStyles(styles);
   const names: string[] = [];
-  for await (const worksheet of reader) {
-    // The reader's id is the number in the part's name (xl/worksheets/sheetN.xml).
-    const part = `xl/worksheets/sheet${(worksheet as unknown as { id: string | number }).id}.xml`;
-    const name = sheetNames.get(part) ?? part;
+  for (const [part, name] of sheetNames) {
+    const number = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(part)?.[1];
+    const sheet = number === undefined ? null : stream(part);
+    if (!sheet) continue;
     names.push(name);
     const onRow = onSheet(name);
-    for await (const row of worksheet) {
-      if (!onRow) continue;
-      const cells: XlsxCell[] = [];
-      const formats: (string | undefined)[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, column) => {
-        cells[column - 1] = cell.value as XlsxCell;
-        formats[column - 1] = cell.numFmt;
-      });
-      await onRow({
-        number: row.number,
-        cells: Array.from(cells, (v) => (v === undefined ? null : v)),
-        formats,
-      });
+    for (const { value: worksheet } of reader._parseWorksheet(sheet, number as string)) {
+      for await (const row of worksheet) {
+        if (!onRow) continue;
+        const cells: XlsxCell[] = [];
+        const formats: (string | undefined)[] = [];
+        row.eachCell({ includeEmpty: false }, (cell, column) => {
+          cells[column - 1] = cell.value as XlsxCell;
+          formats[column - 1] = cell.numFmt;
+        });
+        await onRow({
+          number: row.number,
+          cells: Array.from(cells, (v) => (v === undefined ? null : v)),
+          formats,
+        });
+      }
     }
   }
   return names;
+}
+
+/** The parts of exceljs' streaming reader that readXlsx calls itself, in the order it needs them. */
+interface ReaderParts {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ value: AsyncIterable<ExcelJS.Row> }>;
+}
+
+/** One entry of a zip's central directory: where its data starts and how it is stored. */
+interface ZipEntry {
+  method: number;
+  compressed: number;
+  localOffset: number;
+}
+
+/** The entries of a zip, by name, from its central directory. */
+async function zipEntries(path: string): Promise<Map<string, ZipEntry>> {
+  const handle = await open(path, 'r');
+  try {
+    const { central, entries } = await centralDirectory(handle, path);
+    const found = new Map<string, ZipEntry>();
+    let p = 0;
+    for (let n = 0; n < entries; n++) {
+      const nameLength = central.readUInt16LE(p + 28);
+      const name = central.toString('utf8', p + 46, p + 46 + nameLength).replace(/^\//, '');
+      found.set(name, {
+        method: central.readUInt16LE(p + 10),
+        compressed: central.readUInt32LE(p + 20),
+        localOffset: central.readUInt32LE(p + 42),
+      });
+      p += 46 + nameLength + central.readUInt16LE(p + 30) + central.readUInt16LE(p + 32);
+    }
+    return found;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Where an entry's data starts: after its local header, whose name and extra field may differ from the central one's. */
+async function dataStart(path: string, entry: ZipEntry): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const local = Buffer.alloc(30);
+    await handle.read(local, 0, 30, entry.localOffset);
+    return entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An entry's content as a stream, inflated as it is read. */
+function entryStream(path: string, entry: ZipEntry): Readable {
+  const out = new PassThrough();
+  dataStart(path, entry).then(
+    (start) => {
+      const raw =
+        entry.compressed === 0
+          ? Readable.from([])
+          : createReadStream(path, { start, end: start + entry.compressed - 1 });
+      if (entry.method === 8) pipeline(raw, createInflateRaw(), out, () => {});
+      else pipeline(raw, out, () => {});
+    },
+    (error: Error) => out.destroy(error),
+  );
+  return out;
+}
+
+/** The contents of some entries of a zip (undefined for an entry it lacks), read through the central directory. */
+export async function readZipEntries(path: string, wanted: string[]): Promise<(Buffer | undefined)[]> {
+  const entries = await zipEntries(path);
+  return Promise.all(
+    wanted.map(async (name) => {
+      const entry = entries.get(name);
+      if (!entry) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of entryStream(path, entry)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    }),
+  );
 }
 
 /** Sheet part (`xl/worksheets/sheet2.xml`) → sheet name, from the workbook part and its relationships. */
@@ -145,35 +260,6 @@ function unescapeXml(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
-}
-
-/** Small entries of a zip file, read through its central directory (a missing one is undefined). */
-export async function readZipEntries(path: string, wanted: string[]): Promise<(Buffer | undefined)[]> {
-  const handle = await open(path, 'r');
-  try {
-    const { central, entries } = await centralDirectory(handle, path);
-    const found = new Map<string, Buffer>();
-    let p = 0;
-    for (let n = 0; n < entries; n++) {
-      const method = central.readUInt16LE(p + 10);
-      const compressed = central.readUInt32LE(p + 20);
-      const nameLength = central.readUInt16LE(p + 28);
-      const name = central.toString('utf8', p + 46, p + 46 + nameLength).replace(/^\//, '');
-      const localOffset = central.readUInt32LE(p + 42);
-      if (wanted.includes(name)) {
-        const local = Buffer.alloc(30);
-        await handle.read(local, 0, 30, localOffset);
-        const start = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-        const data = Buffer.alloc(compressed);
-        await handle.read(data, 0, compressed, start);
-        found.set(name, method === 8 ? inflateRawSync(data) : data);
-      }
-      p += 46 + nameLength + central.readUInt16LE(p + 30) + central.readUInt16LE(p + 32);
-    }
-    return wanted.map((w) => found.get(w));
-  } finally {
-    await handle.close();
-  }
 }
 
 async function centralDirectory(
