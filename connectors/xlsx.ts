@@ -90,7 +90,6 @@ export async function readXlsx(
   onSheet: (name: string) => ((row: XlsxRow) => void | Promise<void>) | null,
 ): Promise<string[]> {
   const entries = await zipEntries(path);
-  const sheetNames = await sheetNamesOf(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -113,11 +112,13 @@ export async function readXlsx(
     const entry = entries.get(name);
     return entry ? entryStream(path, entry) : null;
   };
-  const rels = stream('xl/_rels/workbook.xml.rels');
-  const book = stream('xl/workbook.xml');
-  if (!rels || !book) throw new Error('not an .xlsx workbook (no xl/workbook.xml)');
-  await reader._parseRels(rels);
-  await reader._parseWorkbook(book);
+  // The workbook part and its relationships are small: read once, for the sheet names (in the
+  // workbook's order) and for exceljs.
+  const [book, rels] = await contents(path, entries, ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
+  if (!book || !rels) throw new Error('not an .xlsx workbook (no xl/workbook.xml)');
+  const sheetNames = sheetNamesOf(book, rels);
+  await reader._parseRels(Readable.from([rels]));
+  await reader._parseWorkbook(Readable.from([book]));
   // Without a shared-strings part (padan's own workbooks) every string is inline.
   const shared = stream('xl/sharedStrings.xml');
   if (shared) for await (const _ of reader._parseSharedStrings(shared));
@@ -218,9 +219,12 @@ function entryStream(path: string, entry: ZipEntry): Readable {
   return out;
 }
 
-/** The contents of some entries of a zip (undefined for an entry it lacks), read through the central directory. */
-export async function readZipEntries(path: string, wanted: string[]): Promise<(Buffer | undefined)[]> {
-  const entries = await zipEntries(path);
+/** The whole contents of some small entries (undefined for an entry the zip lacks). */
+function contents(
+  path: string,
+  entries: Map<string, ZipEntry>,
+  wanted: string[],
+): Promise<(Buffer | undefined)[]> {
   return Promise.all(
     wanted.map(async (name) => {
       const entry = entries.get(name);
@@ -232,10 +236,16 @@ export async function readZipEntries(path: string, wanted: string[]): Promise<(B
   );
 }
 
-/** Sheet part (`xl/worksheets/sheet2.xml`) → sheet name, from the workbook part and its relationships. */
-export async function sheetNamesOf(path: string): Promise<Map<string, string>> {
-  const [workbook, rels] = await readZipEntries(path, ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
-  if (!workbook || !rels) throw new Error('not an .xlsx workbook (no xl/workbook.xml)');
+/** The contents of some entries of a zip (undefined for an entry it lacks), read through the central directory. */
+export async function readZipEntries(path: string, wanted: string[]): Promise<(Buffer | undefined)[]> {
+  return contents(path, await zipEntries(path), wanted);
+}
+
+/**
+ * Sheet part (`xl/worksheets/sheet2.xml`) → sheet name, in the workbook's order, from the workbook
+ * part and its relationships.
+ */
+function sheetNamesOf(workbook: Buffer, rels: Buffer): Map<string, string> {
   const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
   const targets = new Map<string, string>();
   for (const tag of rels.toString('utf8').match(/<Relationship\b[^>]*>/g) ?? []) {
@@ -325,15 +335,11 @@ export const xlsx: Connector = {
   sniff: (head) => head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04,
   async load(db, path, options) {
     const { sha256, bytes } = await sha256File(path);
+    const sheets = new Map<string, SheetCopy>();
+    // The sheets in the workbook's order, as readXlsx reads them.
     let order: string[];
     try {
-      order = [...(await sheetNamesOf(path)).values()];
-    } catch (error) {
-      throw new UnreadableFile(`not a readable .xlsx workbook (${(error as Error).message})`);
-    }
-    const sheets = new Map<string, SheetCopy>();
-    try {
-      await readXlsx(path, (name) => {
+      order = await readXlsx(path, (name) => {
         const sheet = new SheetCopy(name, options.workDir, sheets.size, options.holdsRequired);
         sheets.set(name, sheet);
         return (row) => sheet.row(row);
