@@ -5,6 +5,7 @@ import {
   COMPARISONS,
   DTKS_COMPARED_COLUMNS,
   gammaOf,
+  PLACE_COMPARISONS,
   plainEvidenceSql,
   windows,
 } from './link-nik.js';
@@ -206,7 +207,8 @@ function selfSettings(config: Config, model: LinkModel): LinkSettings {
  * the desa rarer still, so those levels count against a record. A person registered twice in DTKS
  * is often registered in two places, in two households with two KKs (the household moved, the
  * member joined another household, an operator registered them again): every level that would
- * count against the pair (the region short of the desa, a KK that differs) weighs 0 (m = u).
+ * count against the pair in the place comparisons (PLACE_COMPARISONS: the region short of the
+ * desa, a KK that differs) weighs 0 (m = u).
  * Agreement still counts for the pair.
  */
 export function forDtksPairs(model: LinkModel): LinkModel {
@@ -214,11 +216,9 @@ export function forDtksPairs(model: LinkModel): LinkModel {
     l.weight < 0 ? { ...l, m: l.u, weight: 0, mSource: 'fixed' } : l;
   return {
     ...model,
-    comparisons: model.comparisons.map((c) => {
-      if (c.name === 'wilayah') return { ...c, levels: c.levels.map(neutral) };
-      if (c.name === 'kk') return { ...c, levels: c.levels.map((l) => (l.gamma === 0 ? neutral(l) : l)) };
-      return c;
-    }),
+    comparisons: model.comparisons.map((c) =>
+      PLACE_COMPARISONS.includes(c.name) ? { ...c, levels: c.levels.map(neutral) } : c,
+    ),
   };
 }
 

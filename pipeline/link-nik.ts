@@ -275,6 +275,20 @@ function callNameGuard(alias: string): string {
 }
 
 /**
+ * The comparisons that say where a person is registered: the region, the KK, the household's KK in
+ * Dukcapil. A person registered again in another household (moved, joined another family, taken
+ * in twice) differs in all of them without being another person: where that is the question, their
+ * levels that would count against a pair weigh nothing (here, and between two DTKS rows in
+ * link-dtks.ts).
+ */
+export const PLACE_COMPARISONS: readonly string[] = ['wilayah', 'kk', 'kk_keluarga'];
+
+/** SQL: a scored pair's match weight (alias `s`) without what the place comparisons count against it. */
+function weightPlaceAside(s: string): string {
+  return `(${s}.match_weight - ${PLACE_COMPARISONS.map((c) => `least(${s}.${c}_weight, 0)`).join(' - ')})`;
+}
+
+/**
  * SQL over a row of `nik_link_scores` (alias `s`): enough for a row to be the person whose record a
  * row of another household holds, the region and KK aside. The mother's name and a birth date not
  * plainly different, with the names agreeing as for any record (acceptanceGuard) or by a call name
@@ -557,8 +571,7 @@ export async function matchProbabilistic(
         JOIN dtks dt ON dt.id_keluarga = da.id_keluarga AND dt.id_dtks <> da.id_dtks AND dt.tgl_lahir = da.tgl_lahir
         WHERE a.keputusan = 'RAGU' AND NOT ${typedTwice('da', 'dt')})
       SELECT a.id_dtks, min(h.id_dtks) AS holder,
-        any_value(1 / (1 + pow(2, -(s.match_weight - least(s.wilayah_weight, 0) - least(s.kk_weight, 0)
-          - least(s.kk_keluarga_weight, 0))))) AS p
+        any_value(1 / (1 + pow(2, -${weightPlaceAside('s')}))) AS p
       FROM prob_best a
       JOIN nik_link_scores s ON s.l_id = a.id_dtks AND s.r_id = a.dukcapil_baris
       JOIN dtks da ON da.id_dtks = a.id_dtks
