@@ -289,7 +289,8 @@ class SheetWriter {
     this.saran = columns.findIndex((c) => c.key === 'saran');
   }
 
-  add(locked: SheetRow): void {
+  add(values: SheetRow): void {
+    const locked = values.map(asWorkbookText);
     const cells: (string | number | Date | null)[] = this.columns.map((c, i) => {
       if (c.key === 'cek') return rowCheck(this.name, locked);
       const v = locked[i] ?? null;
@@ -378,6 +379,29 @@ function schemaOrder(worksheet: ExcelJS.Worksheet): void {
     validations.call(this);
     hyperlinks.call(this);
   };
+}
+
+/** What a workbook cannot give back as it was given: XML's line ends, and what XML cannot hold. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const NOT_AS_WRITTEN = /[\u0000-\u0008\u000b-\u001f\u007f\ud800-\udfff\ufffe\uffff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A text as a workbook gives it back: a reader of the XML turns CR LF and a lone CR into LF,
+ * exceljs drops the control characters XML 1.0 cannot hold, and a lone surrogate is written as
+ * U+FFFD. A locked cell and its check code are written from this text, so that apply-review,
+ * which checks what it reads, finds the row it was sent: a name with a stray control character
+ * (pasted into SIKS-NG) made an untouched workbook count as edited and be refused whole.
+ */
+export function asWorkbookText<T>(value: T): T | string {
+  if (typeof value !== 'string' || !NOT_AS_WRITTEN.test(value)) return value;
+  return (
+    value
+      .replace(/\r\n?/g, '\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it drops.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
+      .replace(LONE_SURROGATE, '\ufffd')
+  );
 }
 
 /** 'YYYY-MM-DD' as a date at midnight UTC (Excel's dates have no time zone); else null. */
