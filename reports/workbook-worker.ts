@@ -3,22 +3,25 @@ import type { WorkerAnswer } from '../pipeline/worker-thread.js';
 import { type SheetName, WorkbookFile, type WorkbookSpec } from './workbook-file.js';
 
 /**
- * A worker thread that renders district workbooks, one at a time, from the calls `workbooks.ts`
- * posts: `open` (a WorkbookSpec), then `beginSheet`, `addRows` (a chunk's JSON), `endSheet` per
- * sheet, then `finish`. Each call is answered, in order, with its value or its error's message.
+ * A worker thread that renders district workbooks from the calls `workbooks.ts` posts: `open` (a
+ * WorkbookSpec), then `beginSheet`, `addRows` (a chunk's JSON), `endSheet` per sheet, then
+ * `finish`. Each call names its workbook (`book`): several are open at once, so that the thread
+ * renders one while the rows of another are being queried. Each call is answered, in order, with
+ * its value or its error's message.
  */
-export type WorkbookCall =
-  | { id: number; op: 'open'; arg: WorkbookSpec }
-  | { id: number; op: 'beginSheet'; arg: SheetName }
-  | { id: number; op: 'addRows'; arg: string }
-  | { id: number; op: 'endSheet' | 'finish'; arg?: undefined };
+export type WorkbookCall = { id: number; book: number } & (
+  | { op: 'open'; arg: WorkbookSpec }
+  | { op: 'beginSheet'; arg: SheetName }
+  | { op: 'addRows'; arg: string }
+  | { op: 'endSheet' | 'finish'; arg?: undefined }
+);
 
 export type WorkbookAnswer = WorkerAnswer<number | undefined>;
 
 const port = parentPort;
 if (!port) throw new Error('workbook-worker.js runs as a worker thread');
 
-let file: WorkbookFile | null = null;
+const files = new Map<number, WorkbookFile>();
 let queue: Promise<void> = Promise.resolve();
 
 // The calls are asynchronous (a sheet's end waits for its stream): each runs after the one before.
@@ -31,7 +34,7 @@ async function answer(call: WorkbookCall): Promise<void> {
     const value = await perform(call);
     port?.postMessage({ id: call.id, ok: true, value } satisfies WorkbookAnswer);
   } catch (error) {
-    file = null;
+    files.delete(call.book);
     const message = error instanceof Error ? error.message : String(error);
     port?.postMessage({ id: call.id, ok: false, message } satisfies WorkbookAnswer);
   }
@@ -39,9 +42,10 @@ async function answer(call: WorkbookCall): Promise<void> {
 
 async function perform(call: WorkbookCall): Promise<number | undefined> {
   if (call.op === 'open') {
-    file = new WorkbookFile(call.arg);
+    files.set(call.book, new WorkbookFile(call.arg));
     return undefined;
   }
+  const file = files.get(call.book);
   if (!file) throw new Error(`workbook worker: ${call.op} without an open workbook`);
   switch (call.op) {
     case 'beginSheet':
@@ -53,9 +57,8 @@ async function perform(call: WorkbookCall): Promise<number | undefined> {
     case 'endSheet':
       return file.endSheet();
     case 'finish': {
-      const rows = await file.finish();
-      file = null;
-      return rows;
+      files.delete(call.book);
+      return file.finish();
     }
   }
 }
