@@ -98,7 +98,9 @@ export const ConfigSchema = z
           .number()
           .int()
           .min(1000)
-          .default(100_000)
+          // 50,000 rows give EM about 1.5M pairs, and the same decisions as 100,000 on every
+          // population measured (bench/RESULTS.md, 2026-12-04) for a quarter less matching time.
+          .default(50_000)
           .describe(
             'DTKS rows drawn to train the matching model (how often comparisons agree for the same person, and the prior); every row when there are fewer.',
           ),
@@ -111,7 +113,7 @@ export const ConfigSchema = z
         reviewThreshold: 0.5,
         maxBlockSize: 100,
         uSampleSize: 300_000,
-        trainingRows: 100_000,
+        trainingRows: 50_000,
       }),
     deactivate: z
       .object({
