@@ -380,7 +380,7 @@ const { xmlEncode } = createRequire(import.meta.url)('exceljs/lib/utils/utils.js
 /**
  * A sheet's data rows written as the XML exceljs' row model renders for them, straight into the
  * worksheet's stream: the same bytes for a fraction of the work. Through the row model, a row
- * was a Row, 22 Cells and their Values, a model, a prepare pass and an XmlStream, and that was
+ * was a Row, a Cell and a Value per column, a model, a prepare pass and an XmlStream, and that was
  * about half of rendering a workbook (profiled at 1M rows: exceljs' row model and XML about
  * 7 s of each worker thread's 14.5 s). The rows must be those `SheetWriter.add` makes: strings,
  * numbers, dates or nulls, one cell per column, each with its column's style object. A style id
@@ -501,7 +501,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * exceljs drops the control characters XML 1.0 cannot hold, and a lone surrogate is written as
  * U+FFFD. A locked cell and its check code are written from this text, so that apply-review,
  * which checks what it reads, finds the row it was sent: a name with a stray control character
- * (pasted into SIKS-NG) made an untouched workbook count as edited and be refused whole.
+ * made an untouched workbook count as edited and be refused whole.
  */
 export function asWorkbookText<T>(value: T): T | string {
   if (typeof value !== 'string' || !NOT_AS_WRITTEN.test(value)) return value;
