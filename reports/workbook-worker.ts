@@ -3,25 +3,22 @@ import type { WorkerAnswer } from '../pipeline/worker-thread.js';
 import { type SheetName, WorkbookFile, type WorkbookSpec } from './workbook-file.js';
 
 /**
- * A worker thread that renders district workbooks from the calls `workbooks.ts` posts: `open` (a
- * WorkbookSpec), then `beginSheet`, `addRows` (a chunk's JSON), `endSheet` per sheet, then
- * `finish`. Each call names its workbook (`book`): several are open at once, so that the thread
- * renders one while the rows of another are being queried. Each call is answered, in order, with
- * its value or its error's message.
+ * A worker thread that renders district workbooks, one at a time, from the calls `workbooks.ts`
+ * posts: `open` (a WorkbookSpec), then `beginSheet`, `addRows` (a chunk's JSON), `endSheet` per
+ * sheet, then `finish`. Each call is answered, in order, with its value or its error's message.
  */
-export type WorkbookCall = { id: number; book: number } & (
-  | { op: 'open'; arg: WorkbookSpec }
-  | { op: 'beginSheet'; arg: SheetName }
-  | { op: 'addRows'; arg: string }
-  | { op: 'endSheet' | 'finish'; arg?: undefined }
-);
+export type WorkbookCall =
+  | { id: number; op: 'open'; arg: WorkbookSpec }
+  | { id: number; op: 'beginSheet'; arg: SheetName }
+  | { id: number; op: 'addRows'; arg: string }
+  | { id: number; op: 'endSheet' | 'finish'; arg?: undefined };
 
 export type WorkbookAnswer = WorkerAnswer<number | undefined>;
 
 const port = parentPort;
 if (!port) throw new Error('workbook-worker.js runs as a worker thread');
 
-const files = new Map<number, WorkbookFile>();
+let file: WorkbookFile | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 // The calls are asynchronous (a sheet's end waits for its stream): each runs after the one before.
@@ -34,7 +31,7 @@ async function answer(call: WorkbookCall): Promise<void> {
     const value = await perform(call);
     port?.postMessage({ id: call.id, ok: true, value } satisfies WorkbookAnswer);
   } catch (error) {
-    files.delete(call.book);
+    file = null;
     const message = error instanceof Error ? error.message : String(error);
     port?.postMessage({ id: call.id, ok: false, message } satisfies WorkbookAnswer);
   }
@@ -42,10 +39,9 @@ async function answer(call: WorkbookCall): Promise<void> {
 
 async function perform(call: WorkbookCall): Promise<number | undefined> {
   if (call.op === 'open') {
-    files.set(call.book, new WorkbookFile(call.arg));
+    file = new WorkbookFile(call.arg);
     return undefined;
   }
-  const file = files.get(call.book);
   if (!file) throw new Error(`workbook worker: ${call.op} without an open workbook`);
   switch (call.op) {
     case 'beginSheet':
@@ -57,8 +53,9 @@ async function perform(call: WorkbookCall): Promise<number | undefined> {
     case 'endSheet':
       return file.endSheet();
     case 'finish': {
-      files.delete(call.book);
-      return file.finish();
+      const rows = await file.finish();
+      file = null;
+      return rows;
     }
   }
 }

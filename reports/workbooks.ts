@@ -44,7 +44,7 @@ export const workbooks: Report = {
     ctx.logger.debug({ workbooks: kabs.length, rows, workers }, 'district workbooks');
     const renderers = await Renderers.start(workers);
     try {
-      const limit = pLimit(renderers.size * WORKBOOKS_PER_WORKER || WORKBOOKS_AT_ONCE);
+      const limit = pLimit(renderers.size || WORKBOOKS_AT_ONCE);
       let done = 0;
       await Promise.all(
         kabs.map((k) =>
@@ -81,12 +81,6 @@ function workerMinRows(): number {
 
 /** Workbooks written at once on this thread, when there are no workers: their zlib runs off it. */
 const WORKBOOKS_AT_ONCE = 3;
-/**
- * Workbooks open at once on each worker thread: while the rows of one are queried (a sheet's
- * query, the counts, the file's closing), the thread renders another. With one, each of the 1M
- * run's two workers sat idle for 4.3 of its 13.6 s (profiled).
- */
-const WORKBOOKS_PER_WORKER = 2;
 /** Worker threads at most, whatever the threads: each holds a V8 heap and exceljs' buffers. */
 const MAX_WORKERS = 8;
 /** Chunks of rows posted to a worker ahead of its answers: it renders one while the next is fetched. */
@@ -264,9 +258,12 @@ interface WorkbookSink {
 /** The worker script, compiled beside this file (null from source: rendered on this thread). */
 const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, './workbook-worker.js');
 
-/** The worker threads that render workbooks, WORKBOOKS_PER_WORKER each at a time; none renders here. */
+/** The worker threads that render workbooks, one workbook each at a time; none renders here. */
 class Renderers {
-  private constructor(private readonly workers: RenderWorker[]) {}
+  private readonly idle: RenderWorker[];
+  private constructor(private readonly workers: RenderWorker[]) {
+    this.idle = [...workers];
+  }
 
   static async start(count: number): Promise<Renderers> {
     if (!WORKER_SCRIPT || count === 0) return new Renderers([]);
@@ -277,18 +274,15 @@ class Renderers {
     return this.workers.length;
   }
 
-  /** Run `write` with a way to open a workbook on the least busy worker (or here, without workers). */
+  /** Run `write` with a way to open a workbook on a free worker (or here, without workers). */
   async use<T>(write: (open: (spec: WorkbookSpec) => Promise<WorkbookSink>) => Promise<T>): Promise<T> {
     if (this.workers.length === 0) return write(async (spec) => localSink(new WorkbookFile(spec)));
-    // Which worker renders a workbook depends on timing; its bytes do not.
-    const worker = this.workers.reduce((a, b) => (b.open < a.open ? b : a));
-    if (worker.open >= WORKBOOKS_PER_WORKER)
-      throw new Error('workbooks: more workbooks at once than workers take');
-    worker.open++;
+    const worker = this.idle.pop();
+    if (!worker) throw new Error('workbooks: more workbooks at once than worker threads');
     try {
-      return await write(async (spec) => worker.openBook(spec));
+      return await write(async (spec) => worker.open(spec));
     } finally {
-      worker.open--;
+      this.idle.push(worker);
     }
   }
 
@@ -306,33 +300,29 @@ function localSink(file: WorkbookFile): WorkbookSink {
   };
 }
 
-/** One worker thread rendering workbooks, each call naming its workbook. */
+/** One worker thread rendering one workbook at a time. */
 class RenderWorker {
   private readonly calls: WorkerCalls<Omit<WorkbookCall, 'id'>, number | undefined>;
-  private books = 0;
-  /** Workbooks open on it now (kept by Renderers). */
-  open = 0;
 
   constructor(script: URL) {
     this.calls = new WorkerCalls(script, 'district workbook');
   }
 
-  private call(book: number, op: WorkbookCall['op'], arg?: unknown): Promise<number | undefined> {
-    return this.calls.call({ book, op, arg } as Omit<WorkbookCall, 'id'>);
+  private call(op: WorkbookCall['op'], arg?: unknown): Promise<number | undefined> {
+    return this.calls.call({ op, arg } as Omit<WorkbookCall, 'id'>);
   }
 
-  async openBook(spec: WorkbookSpec): Promise<WorkbookSink> {
-    const book = this.books++;
-    await this.call(book, 'open', spec);
+  async open(spec: WorkbookSpec): Promise<WorkbookSink> {
+    await this.call('open', spec);
     return {
       beginSheet: async (sheet) => {
-        await this.call(book, 'beginSheet', sheet);
+        await this.call('beginSheet', sheet);
       },
       addRows: async (json) => {
-        await this.call(book, 'addRows', json);
+        await this.call('addRows', json);
       },
-      endSheet: async () => (await this.call(book, 'endSheet')) as number,
-      finish: async () => (await this.call(book, 'finish')) as number,
+      endSheet: async () => (await this.call('endSheet')) as number,
+      finish: async () => (await this.call('finish')) as number,
     };
   }
 
