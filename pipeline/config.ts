@@ -98,8 +98,9 @@ export const ConfigSchema = z
           .number()
           .int()
           .min(1000)
-          // 50,000 rows give EM about 1.5M pairs, and the same decisions as 100,000 on every
-          // population measured (bench/RESULTS.md, 2026-12-04) for a quarter less matching time.
+          // 50,000 rows give EM about 1.5M pairs and the same decisions as 100,000 on every
+          // population measured (bench/RESULTS.md, 2026-12-04), in 28 % less time in the link
+          // steps of a 1M run.
           .default(50_000)
           .describe(
             'DTKS rows drawn to train the matching model (how often comparisons agree for the same person, and the prior); every row when there are fewer.',

@@ -56,8 +56,10 @@ export class Db {
 
   private workingSchema?: string;
 
-  /** An appender to a table of this connection's schema (the working one during a run). */
-  /** An appender on a table of the working schema, or on a temporary table of this connection. */
+  /**
+   * An appender to a table of this connection's schema (the working one during a run), or to a
+   * temporary table of this connection.
+   */
   async appender(table: string, options: { temporary?: boolean } = {}) {
     if (options.temporary) return this.connection.createAppender(table, 'main', 'temp');
     return this.connection.createAppender(table, this.workingSchema ?? 'main');
