@@ -372,9 +372,13 @@ interface StreamingSheetInternals {
   _workbook: { styles: { addStyleModel(style: object, cellType?: number): number } };
 }
 
-/** exceljs' own XML escaping, the one its row model uses (it drops characters XML cannot hold). */
-const { xmlEncode } = createRequire(import.meta.url)('exceljs/lib/utils/utils.js') as {
+/**
+ * exceljs' own XML escaping (it drops characters XML cannot hold) and date serial numbers, the ones
+ * its row model uses.
+ */
+const { xmlEncode, dateToExcel } = createRequire(import.meta.url)('exceljs/lib/utils/utils.js') as {
   xmlEncode: (text: string) => string;
+  dateToExcel: (date: Date, date1904?: boolean) => number;
 };
 
 /**
@@ -407,7 +411,8 @@ class DirectRows {
       sheet._rows.length !== 0 ||
       typeof sheet.stream?.write !== 'function' ||
       typeof sheet._workbook?.styles?.addStyleModel !== 'function' ||
-      typeof xmlEncode !== 'function'
+      typeof xmlEncode !== 'function' ||
+      typeof dateToExcel !== 'function'
     ) {
       throw new Error('exceljs worksheet writer changed: check how rows are written straight into it');
     }
@@ -437,7 +442,7 @@ class DirectRows {
       } else if (typeof v === 'string') {
         xml += `<c r="${letters[i]}${r}"${s} t="str"><v>${xmlEncode(v)}</v></c>`;
       } else {
-        const n = typeof v === 'number' ? v : excelDate(v);
+        const n = typeof v === 'number' ? v : dateToExcel(v);
         xml += `<c r="${letters[i]}${r}"${s}><v>${xmlEncode(n.toString())}</v></c>`;
       }
     }
@@ -451,11 +456,6 @@ const V = ExcelJS.ValueType;
 /** ` s="id"` and what follows it, or nothing for the default style 0. */
 function styleAttribute(id: number, after: string): string {
   return id ? ` s="${id}"${after}` : '';
-}
-
-/** A date as Excel's serial day number (the 1900 system), as exceljs computes it. */
-function excelDate(d: Date): number {
-  return 25569 + d.getTime() / (24 * 3600 * 1000);
 }
 
 /**
