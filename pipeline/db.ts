@@ -31,7 +31,14 @@ export interface DbOptions {
   workingSchema?: string;
 }
 
-/** The schema of a run's working tables, beside `main`, which holds what analysts query. */
+/**
+ * The schema of a run's working tables, beside `main`, which holds what analysts query. A working
+ * table that nothing reads after the run (`padan explain` reads `dtks`, `matches`, the link tables,
+ * the candidates, scores and model) and no second connection reads (the names stream, the workbook
+ * streams) is made TEMP instead: it lives in memory and spills to the temp dir, and is never
+ * compressed and written to the file, which costs three to five times creating it (measured at 1M:
+ * 1.3 s against 0.26 s for `names`).
+ */
 export const WORKING_SCHEMA = 'kerja';
 
 /** One DuckDB database and the connection the pipeline works through. */

@@ -133,8 +133,10 @@ export async function buildNamesTable(
   const seconds = (performance.now() - started) / 1000;
 
   // string_split keeps empty fields, so a token whose phonetic key is '' keeps its place in fonetik.
+  // Temporary: only this connection's parse joins read it, and storing it compressed cost 1 s of a
+  // 1M run (see WORKING_SCHEMA in db.ts).
   await db.exec(`
-    CREATE OR REPLACE TABLE ${sqlIdent(target)} AS
+    CREATE OR REPLACE TEMP TABLE ${sqlIdent(target)} AS
     SELECT
       nama_asal,
       nama_norm,

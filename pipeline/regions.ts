@@ -119,8 +119,9 @@ export async function resolveRegions(db: Db, options: ResolveRegionsOptions): Pr
   await decide(db);
 
   // Join back on the raw text, NULL-safe; tuples are distinct, so each row finds exactly one.
+  // Temporary: the parse of DTKS copies it into `dtks` (see WORKING_SCHEMA in db.ts).
   await db.exec(`
-    CREATE OR REPLACE TABLE ${target} AS
+    CREATE OR REPLACE TEMP TABLE ${target} AS
     SELECT CAST(s.id_dtks AS VARCHAR) AS id_dtks, h.kode_desa, h.kode_kecamatan, h.kode_kabupaten, h.kode_provinsi,
       h.metode, h.status, h.masalah
     FROM ${source} s

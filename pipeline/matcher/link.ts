@@ -42,7 +42,10 @@ export async function link(
   const tBlocking = clock.lap();
   step('comparisons of every candidate pair');
   const gamma = tableName(s.prefix, 'gamma');
-  await db.exec(`CREATE OR REPLACE TABLE ${gamma} AS ${gammaSelect(cs, tableName(s.prefix, 'candidates'))}`);
+  // Temporary: scoring reads it once, and `explain` computes a pair's levels again.
+  await db.exec(
+    `CREATE OR REPLACE TEMP TABLE ${gamma} AS ${gammaSelect(cs, tableName(s.prefix, 'candidates'))}`,
+  );
   // EM trains on the training rows' pairs; with a stored model the prior is estimated on the
   // scored rows' pairs.
   const role = (flag: '__padan_train' | '__padan_score') =>
