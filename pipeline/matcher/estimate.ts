@@ -53,11 +53,17 @@ export async function estimateU(db: Db, s: ResolvedSettings, warnings: string[])
   const sample = (side: 'left' | 'right') => {
     const ref = s[side];
     const alias = side === 'left' ? 'l' : 'r';
-    const id = `${alias}.${sqlIdent(ref.id)}`;
+    const id = sqlIdent(ref.id);
+    // The rows are picked and numbered on their hash and id alone, then their columns joined on
+    // the (unique) id: sorting whole rows cost three times as much (1.55 s against 0.51 s for
+    // 1M of 1.56M Dukcapil records). The table's order does not matter: pairs find rows by number.
     return `CREATE OR REPLACE TEMP TABLE ${tableName(s.prefix, `u_${side}`)} AS
-      SELECT row_number() OVER (ORDER BY __padan_h, __padan_id) - 1 AS __padan_i, *
-      FROM (SELECT hash(hash(${id}, ${s.seed})) AS __padan_h, ${id} AS __padan_id, ${alias}.*
-            FROM ${ref.table} AS ${alias} ORDER BY __padan_h, __padan_id LIMIT ${s.uSampleSize})`;
+      WITH picked AS (
+        SELECT hash(hash(${id}, ${s.seed})) AS __padan_h, ${id} AS __padan_id FROM ${ref.table}
+        ORDER BY __padan_h, __padan_id LIMIT ${s.uSampleSize}
+      ),
+      numbered AS (SELECT row_number() OVER (ORDER BY __padan_h, __padan_id) - 1 AS __padan_i, * FROM picked)
+      SELECT n.*, ${alias}.* FROM numbered n JOIN ${ref.table} AS ${alias} ON ${alias}.${id} = n.__padan_id`;
   };
   const uLeft = tableName(s.prefix, 'u_left');
   const uRight = s.dedupe ? uLeft : tableName(s.prefix, 'u_right');
