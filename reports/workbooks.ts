@@ -38,6 +38,15 @@ export const workbooks: Report = {
     const kabs = await ctx.db.all<{ kab: string; nama: string | null; n: number }>(
       `SELECT kab, any_value(kab_nama) AS nama, count(*) AS n FROM workbook_items GROUP BY kab ORDER BY kab`,
     );
+    // Every workbook's counts for its summary sheet in one query, not one scan per workbook.
+    const counts = new Map<string, WorkbookSpec['counts']>();
+    for (const c of await ctx.db.all<{ kab: string; sheet: string; alasan: string; n: number }>(
+      'SELECT kab, sheet, alasan, count(*) AS n FROM workbook_items GROUP BY ALL ORDER BY kab, sheet, alasan',
+    )) {
+      const list = counts.get(c.kab) ?? [];
+      list.push({ sheet: c.sheet, alasan: c.alasan, n: String(c.n) });
+      counts.set(c.kab, list);
+    }
     const threads = Number((await ctx.db.all<{ t: string }>(`SELECT current_setting('threads') AS t`))[0]?.t);
     const rows = kabs.reduce((sum, k) => sum + Number(k.n), 0);
     const workers = renderingWorkers(kabs.length, threads, rows, workerMinRows());
@@ -49,7 +58,7 @@ export const workbooks: Report = {
       await Promise.all(
         kabs.map((k) =>
           limit(async () => {
-            await renderers.use((open) => writeWorkbook(ctx, k.kab, k.nama, open));
+            await renderers.use((open) => writeWorkbook(ctx, k.kab, k.nama, counts.get(k.kab) ?? [], open));
             ctx.progress?.(`workbook ${k.kab}`, ++done, kabs.length);
           }),
         ),
@@ -174,6 +183,7 @@ async function writeWorkbook(
   ctx: ReportContext,
   kab: string,
   kabNama: string | null,
+  counts: WorkbookSpec['counts'],
   open: (spec: WorkbookSpec) => Promise<WorkbookSink>,
 ): Promise<void> {
   const name = `regions/${kab}.xlsx`;
@@ -181,23 +191,15 @@ async function writeWorkbook(
   await mkdir(ctx.out.path('regions'), { recursive: true });
   const connection = await ctx.db.connectAnother();
   try {
-    const counts = await connection.runAndReadAll(
-      `SELECT sheet, alasan, count(*) AS n FROM workbook_items WHERE kab = $kab GROUP BY ALL ORDER BY sheet, alasan`,
-      { kab },
-    );
     const sink = await open({
       file: tmp,
       kab,
       kabNama,
       runId: ctx.run.runId,
       referenceDate: ctx.run.referenceDate,
-      counts: counts.getRowObjectsJson() as { sheet: string; alasan: string; n: string }[],
+      counts,
     });
-    for (const sheet of Object.keys(SHEETS) as SheetName[]) {
-      await sink.beginSheet(sheet);
-      await streamRows(connection, kab, sheet, sink);
-      await sink.endSheet();
-    }
+    await streamSheets(connection, kab, sink);
     const rows = await sink.finish();
     await rename(tmp, ctx.out.path(name));
     await ctx.out.recorded(name, { rows });
@@ -206,45 +208,77 @@ async function writeWorkbook(
   }
 }
 
-/** A sheet's rows from `workbook_items`, a chunk at a time, to the workbook's renderer. */
-async function streamRows(
-  connection: DuckDBConnection,
-  kab: string,
-  sheet: SheetName,
-  sink: WorkbookSink,
-): Promise<void> {
+/**
+ * A workbook's sheets, each begun, given its rows a chunk at a time and ended, in SHEETS' order,
+ * from one query over `workbook_items`. One query per sheet, and one more for the counts, scanned
+ * the table four times per workbook, and the worker threads waited for rows a third of their time.
+ */
+async function streamSheets(connection: DuckDBConnection, kab: string, sink: WorkbookSink): Promise<void> {
+  const sheets = Object.keys(SHEETS) as SheetName[];
   // Each row comes as one JSON array, rendered by DuckDB on its threads: decoding the cells one
   // by one into JavaScript values took 17.8 s of the JS thread for a 1M run's 460k items, one JSON
   // text per row and JSON.parse per chunk 4.1 s (measured). A number stays a number.
-  const select = SHEETS[sheet]
-    .filter((c) => c.key !== 'cek')
-    .map((c) => (c.kind === 'number' ? c.key : `CAST(${c.key} AS VARCHAR)`))
-    .join(', ');
+  const columns = (sheet: SheetName) =>
+    SHEETS[sheet]
+      .filter((c) => c.key !== 'cek')
+      .map((c) => (c.kind === 'number' ? c.key : `CAST(${c.key} AS VARCHAR)`))
+      .join(', ');
+  const row = `CASE sheet ${sheets.map((s) => `WHEN '${s}' THEN CAST(json_array(${columns(s)}) AS VARCHAR)`).join(' ')} END`;
   // No ORDER BY: workbook_items is stored in the sheets' order (prepareItems) and the database keeps
   // insertion order (preserve_insertion_order), so a filtered scan gives the rows in it. A sort here
   // sorted again what was sorted, and held a kabupaten's sheet in memory, three workbooks at once.
-  const result = await connection.stream(
-    `SELECT CAST(json_array(${select}) AS VARCHAR) AS row FROM workbook_items WHERE kab = $kab AND sheet = $sheet`,
-    { kab, sheet },
-  );
+  const result = await connection.stream(`SELECT sheet, ${row} AS row FROM workbook_items WHERE kab = $kab`, {
+    kab,
+  });
+  let current = -1;
   const ahead: Promise<void>[] = [];
+  const post = async (parts: string[]) => {
+    const posted = sink.addRows(`[${parts.join(',')}]`);
+    // Awaited below, in order; the handler keeps an early failure from counting as unhandled.
+    posted.catch(() => {});
+    ahead.push(posted);
+    if (ahead.length >= CHUNKS_AHEAD) await ahead.shift();
+  };
+  // End the sheet being written and begin the next ones up to `index` (a sheet without rows is
+  // written empty, with its header).
+  const advanceTo = async (index: number) => {
+    while (current < index) {
+      if (current >= 0) {
+        for (const posted of ahead.splice(0)) await posted;
+        await sink.endSheet();
+      }
+      current++;
+      await sink.beginSheet(sheets[current] as SheetName);
+    }
+  };
   try {
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const vector = chunk.getColumnVector(0);
-      const parts: string[] = new Array(chunk.rowCount);
-      for (let i = 0; i < chunk.rowCount; i++) parts[i] = vector.getItem(i) as string;
-      const posted = sink.addRows(`[${parts.join(',')}]`);
-      // Awaited below, in order; the handler keeps an early failure from counting as unhandled.
-      posted.catch(() => {});
-      ahead.push(posted);
-      if (ahead.length >= CHUNKS_AHEAD) await ahead.shift();
+      const names = chunk.getColumnVector(0);
+      const rows = chunk.getColumnVector(1);
+      let parts: string[] = [];
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const index = sheets.indexOf(names.getItem(i) as SheetName);
+        if (index < 0 || index < current)
+          throw new Error(
+            `workbook ${kab}: the items are not in the sheets' order (${String(names.getItem(i))})`,
+          );
+        if (index > current) {
+          if (parts.length > 0) await post(parts);
+          parts = [];
+          await advanceTo(index);
+        }
+        parts.push(rows.getItem(i) as string);
+      }
+      if (parts.length > 0) await post(parts);
     }
+    await advanceTo(sheets.length - 1);
+    for (const posted of ahead.splice(0)) await posted;
+    await sink.endSheet();
   } finally {
     await Promise.allSettled(ahead);
   }
-  for (const posted of ahead) await posted;
 }
 
 /** A workbook being rendered, here or on a worker thread: WorkbookFile's calls, as promises. */
