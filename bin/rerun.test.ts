@@ -150,6 +150,20 @@ describe('a failing rerun over a complete run', () => {
       /broken\.csv: 27 of 235 records rejected \(11\.49 %\), more than the 10 allowed .*First rejected lines: 11 \(MISSING COLUMNS\), 21 \(MISSING COLUMNS\)/,
     ],
     [
+      // The Dukcapil extract is read while DTKS loads: the DTKS fault is still the one reported.
+      'a DTKS file over the reject budget beside a Dukcapil file of the wrong layout',
+      async () => {
+        const lines = (await readFile(join(SAMPLE, 'dtks.csv'), 'utf8')).split('\n');
+        const broken = lines.map((l, i) => (i > 0 && i % 10 === 0 ? l.split(',').slice(0, 5).join(',') : l));
+        await writeFile(join(dir, 'broken2.csv'), broken.join('\n'));
+        const text = await readFile(join(SAMPLE, 'dukcapil.csv'), 'utf8');
+        await writeFile(join(dir, 'layout2.csv'), text.replace('STAT_HIDUP', 'STATUS'));
+        return ['run', '--dtks', join(dir, 'broken2.csv'), '--dukcapil', join(dir, 'layout2.csv')];
+      },
+      3,
+      /broken2\.csv: 27 of 235 records rejected/,
+    ],
+    [
       'an invalid reference date',
       async () => {
         await writeFile(join(dir, 'date.json'), JSON.stringify({ referenceDate: '2026-02-30' }));

@@ -6,6 +6,10 @@ import type { Db } from '../pipeline/db.js';
  * picks the connector and does what every format shares (the header checks of the profile, the
  * ID DTKS checks, the row accounting).
  *
+ * Loading is two steps: `read` does what needs no database (the CSV scan and its canonical copy, a
+ * workbook's sheets, the file's hash), then the file's `load` fills the raw table. The run reads the
+ * Dukcapil extract in JavaScript while DuckDB loads the DTKS export.
+ *
  * Every connector loads every column as text (`all_varchar`: a reader that guesses types drops the
  * leading zeros and last digits of NIKs), named by the profile, with `_sumber` (the file's name)
  * and `_baris` (the record's line, or row, in the input), and sets aside what it cannot read in the
@@ -15,7 +19,13 @@ export interface Connector {
   format: InputFormat;
   /** Whether a file is in this format, from its first bytes (not its name). */
   sniff(head: Buffer): boolean;
-  load(db: Db, path: string, options: LoadOptions): Promise<LoadedInput>;
+  /** Read the file without the database; it throws UnreadableFile, or what `mapHeader` throws. */
+  read(path: string, options: LoadOptions): Promise<ReadFile>;
+}
+
+/** A file read and ready to load: `load` runs at most once, on the connection that will use the table. */
+export interface ReadFile {
+  load(db: Db): Promise<LoadedInput>;
 }
 
 export type InputFormat = 'csv' | 'parquet' | 'xlsx';

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { type Db, sqlIdent, sqlString } from '../pipeline/db.js';
-import type { Connector } from './connector.js';
+import type { Connector, LoadedInput, LoadOptions } from './connector.js';
 import { scanCsv } from './scan.js';
 
 /**
@@ -11,7 +11,7 @@ import { scanCsv } from './scan.js';
 export const csv: Connector = {
   format: 'csv',
   sniff: () => true,
-  async load(db, path, options) {
+  async read(path, options) {
     let columns: string[] = [];
     const scan = await scanCsv(path, {
       workDir: options.workDir,
@@ -21,25 +21,34 @@ export const csv: Connector = {
         columns = options.mapHeader(header);
       },
     });
-    const result = await loadCanonicalCopy(db, scan, { ...options, columns });
-    return {
-      format: 'csv',
-      bytes: scan.bytes,
-      sha256: scan.sha256,
-      header: scan.header,
-      rowsRead: scan.records,
-      rowsLoaded: result.loaded,
-      rowsRejected: result.rejected,
-      details: {
-        encoding: scan.encoding,
-        delimiter: scan.delimiter === '\t' ? 'tab' : scan.delimiter,
-        physicalLines: scan.physicalLines,
-        blankLines: scan.blankLines,
-        multilineRecords: scan.multilineRecords,
-      },
-    };
+    return { load: (db) => loadScan(db, scan, { ...options, columns }) };
   },
 };
+
+/** A scanned CSV into its raw table, with what the scan counted. */
+async function loadScan(
+  db: Db,
+  scan: Awaited<ReturnType<typeof scanCsv>>,
+  options: LoadOptions & { columns: string[] },
+): Promise<LoadedInput> {
+  const result = await loadCanonicalCopy(db, scan, options);
+  return {
+    format: 'csv',
+    bytes: scan.bytes,
+    sha256: scan.sha256,
+    header: scan.header,
+    rowsRead: scan.records,
+    rowsLoaded: result.loaded,
+    rowsRejected: result.rejected,
+    details: {
+      encoding: scan.encoding,
+      delimiter: scan.delimiter === '\t' ? 'tab' : scan.delimiter,
+      physicalLines: scan.physicalLines,
+      blankLines: scan.blankLines,
+      multilineRecords: scan.multilineRecords,
+    },
+  };
+}
 
 /**
  * A canonical copy, as the CSV scan and the XLSX reader write it: UTF-8, LF, one record a line

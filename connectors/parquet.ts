@@ -1,5 +1,5 @@
 import { type Db, sqlIdent, sqlString } from '../pipeline/db.js';
-import { type Connector, UnreadableFile } from './connector.js';
+import { type Connector, type LoadedInput, type LoadOptions, UnreadableFile } from './connector.js';
 import { sha256File } from './scan.js';
 
 /** Parquet, for both inputs with the same column names: every column cast to text, as from CSV. */
@@ -7,37 +7,48 @@ export const parquet: Connector = {
   format: 'parquet',
   // Parquet files start (and end) with the magic bytes PAR1, whatever their name.
   sniff: (head) => head.subarray(0, 4).toString('latin1') === 'PAR1',
-  async load(db, path, options) {
-    let header: string[];
-    try {
-      header = await parquetColumns(db, path);
-    } catch {
-      throw new UnreadableFile('not a readable Parquet file; export it again');
-    }
-    const columns = options.mapHeader(header);
+  async read(path, options) {
     const { sha256, bytes } = await sha256File(path);
-    const select = header
-      .map((name, i) => `CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(columns[i] ?? name)}`)
-      .join(', ');
-    // `_baris` is the row's 1-based position.
-    await db.exec(`
+    // Its columns are read with DuckDB, so the header is checked when the file is loaded.
+    return { load: (db) => loadParquet(db, path, options, { sha256, bytes }) };
+  },
+};
+
+async function loadParquet(
+  db: Db,
+  path: string,
+  options: LoadOptions,
+  file: { sha256: string; bytes: number },
+): Promise<LoadedInput> {
+  let header: string[];
+  try {
+    header = await parquetColumns(db, path);
+  } catch {
+    throw new UnreadableFile('not a readable Parquet file; export it again');
+  }
+  const columns = options.mapHeader(header);
+  const { sha256, bytes } = file;
+  const select = header
+    .map((name, i) => `CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(columns[i] ?? name)}`)
+    .join(', ');
+  // `_baris` is the row's 1-based position.
+  await db.exec(`
       CREATE OR REPLACE TABLE ${sqlIdent(options.table)} AS
       SELECT ${sqlString(options.sourceName)} AS _sumber, (file_row_number + 1)::BIGINT AS _baris, ${select}
       FROM read_parquet(${sqlString(path)}, file_row_number = true)
       ORDER BY file_row_number`);
-    const loaded = await db.count(`SELECT count(*) FROM ${sqlIdent(options.table)}`);
-    return {
-      format: 'parquet',
-      bytes,
-      sha256,
-      header,
-      rowsRead: loaded,
-      rowsLoaded: loaded,
-      rowsRejected: 0,
-      details: {},
-    };
-  },
-};
+  const loaded = await db.count(`SELECT count(*) FROM ${sqlIdent(options.table)}`);
+  return {
+    format: 'parquet',
+    bytes,
+    sha256,
+    header,
+    rowsRead: loaded,
+    rowsLoaded: loaded,
+    rowsRejected: 0,
+    details: {},
+  };
+}
 
 /** Column names of a Parquet file, in file order. */
 export async function parquetColumns(db: Db, path: string): Promise<string[]> {

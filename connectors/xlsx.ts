@@ -333,7 +333,7 @@ export function cellText(cell: XlsxCell): {
 export const xlsx: Connector = {
   format: 'xlsx',
   sniff: (head) => head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04,
-  async load(db, path, options) {
+  async read(path, options) {
     const { sha256, bytes } = await sha256File(path);
     const sheets = new Map<string, SheetCopy>();
     // The sheets in the workbook's order, as readXlsx reads them.
@@ -357,16 +357,20 @@ export const xlsx: Connector = {
       throw new UnreadableFile('no sheet has a header row with the required columns');
     }
     const columns = options.mapHeader(chosen.header as string[]);
-    const result = await loadCanonicalCopy(db, chosen.copy, { ...options, columns });
     return {
-      format: 'xlsx',
-      bytes,
-      sha256,
-      header: chosen.header as string[],
-      rowsRead: chosen.records,
-      rowsLoaded: result.loaded,
-      rowsRejected: result.rejected,
-      details: { sheet: chosen.name, physicalLines: chosen.lastRow, blankLines: chosen.blank },
+      async load(db) {
+        const result = await loadCanonicalCopy(db, chosen.copy, { ...options, columns });
+        return {
+          format: 'xlsx',
+          bytes,
+          sha256,
+          header: chosen.header as string[],
+          rowsRead: chosen.records,
+          rowsLoaded: result.loaded,
+          rowsRejected: result.rejected,
+          details: { sheet: chosen.name, physicalLines: chosen.lastRow, blankLines: chosen.blank },
+        };
+      },
     };
   },
 };

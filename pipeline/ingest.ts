@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Connector, type InputFormat, UnreadableFile } from '../connectors/connector.js';
+import { type Connector, type InputFormat, type ReadFile, UnreadableFile } from '../connectors/connector.js';
 import { csv } from '../connectors/csv.js';
 import { parquet } from '../connectors/parquet.js';
 import { DUKCAPIL } from '../connectors/profiles/dukcapil.js';
@@ -100,6 +100,26 @@ export async function ingestInput(
   path: string,
   options: { tempDir: string; sourceName?: string },
 ): Promise<InputReport> {
+  return (await readInput(role, path, options)).load(db);
+}
+
+/** An input read without the database, to be loaded once (`load`) or given up (`discard`). */
+export interface ReadInput {
+  load(db: Db): Promise<InputReport>;
+  /** Remove its work files without loading it (the run stopped on the other input). */
+  discard(): Promise<void>;
+}
+
+/**
+ * The first step of `ingestInput`: the file checked, its format told and the connector's `read`
+ * done (the CSV scan, a workbook's sheets), which needs no database, so that the run reads one
+ * input while DuckDB loads the other. The header is checked here for CSV and XLSX.
+ */
+export async function readInput(
+  role: InputRole,
+  path: string,
+  options: { tempDir: string; sourceName?: string },
+): Promise<ReadInput> {
   const { profile, table, connectors } = PROFILES[role];
   await checkInput(path, role);
   // The file's name, not its path, so that outputs do not depend on where the inputs sit.
@@ -115,10 +135,16 @@ export async function ingestInput(
   // A folder of its own for work files: the temp dir may be the folder the inputs sit in.
   await mkdir(options.tempDir, { recursive: true });
   const workDir = await mkdtemp(join(options.tempDir, 'padan-ingest-'));
+  const discard = () => rm(workDir, { recursive: true, force: true });
+  const asInputError = (error: unknown): never => {
+    if (error instanceof UnreadableFile) throw new InputError(`--${role} ${path}: ${error.message}`, path);
+    throw error;
+  };
   let mapping: ReturnType<typeof mapHeader> | null = null;
+  let read: ReadFile;
   try {
-    const loaded = await connector
-      .load(db, path, {
+    read = await connector
+      .read(path, {
         table,
         rejectTable: REJECTED_TABLE,
         sourceName: file,
@@ -131,45 +157,52 @@ export async function ingestInput(
         },
         holdsRequired: (header) => mapHeader(profile, header).missing.length === 0,
       })
-      .catch((error: unknown) => {
-        if (error instanceof UnreadableFile)
-          throw new InputError(`--${role} ${path}: ${error.message}`, path);
-        throw error;
-      });
-    const columns = (mapping as ReturnType<typeof mapHeader> | null) ?? mapHeader(profile, loaded.header);
-    const report: InputReport = {
-      role,
-      path,
-      file,
-      format: loaded.format,
-      bytes: loaded.bytes,
-      sha256: loaded.sha256,
-      ...loaded.details,
-      rowsRead: loaded.rowsRead,
-      rowsLoaded: loaded.rowsLoaded,
-      rowsRejected: loaded.rowsRejected,
-      extraColumns: columns.extra,
-    };
-    if (report.rowsRead !== report.rowsLoaded + report.rowsRejected) {
-      // Never lose a row silently: the connector's count of the records and the reader's disagree.
-      throw new InputError(
-        `--${role} ${path}: ${report.rowsRead} records counted but ${report.rowsLoaded} loaded and ` +
-          `${report.rowsRejected} rejected; the file could not be read reliably, export it again`,
-        path,
-      );
-    }
-    await finishInput(
-      db,
-      role,
-      report,
-      columns.columns,
-      loaded.details.delimiter === 'tab' ? '\t' : (loaded.details.delimiter ?? ','),
-    );
-    report.firstRejected = await firstRejected(db, file);
-    return report;
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
+      .catch(asInputError);
+  } catch (error) {
+    await discard();
+    throw error;
   }
+  return {
+    discard,
+    async load(db) {
+      try {
+        const loaded = await read.load(db).catch(asInputError);
+        const columns = (mapping as ReturnType<typeof mapHeader> | null) ?? mapHeader(profile, loaded.header);
+        const report: InputReport = {
+          role,
+          path,
+          file,
+          format: loaded.format,
+          bytes: loaded.bytes,
+          sha256: loaded.sha256,
+          ...loaded.details,
+          rowsRead: loaded.rowsRead,
+          rowsLoaded: loaded.rowsLoaded,
+          rowsRejected: loaded.rowsRejected,
+          extraColumns: columns.extra,
+        };
+        if (report.rowsRead !== report.rowsLoaded + report.rowsRejected) {
+          // Never lose a row silently: the connector's count of the records and the reader's disagree.
+          throw new InputError(
+            `--${role} ${path}: ${report.rowsRead} records counted but ${report.rowsLoaded} loaded and ` +
+              `${report.rowsRejected} rejected; the file could not be read reliably, export it again`,
+            path,
+          );
+        }
+        await finishInput(
+          db,
+          role,
+          report,
+          columns.columns,
+          loaded.details.delimiter === 'tab' ? '\t' : (loaded.details.delimiter ?? ','),
+        );
+        report.firstRejected = await firstRejected(db, file);
+        return report;
+      } finally {
+        await discard();
+      }
+    },
+  };
 }
 
 /** "100 (UNCLOSED QUOTE in column "NAMA"), 2041 (MISSING COLUMNS)": line numbers and fault kinds only. */
