@@ -47,6 +47,11 @@ export interface LoadOptions {
   mapHeader(header: string[]): string[];
   /** Whether a row holds the profile's required columns (a workbook's header row may not be its first). */
   holdsRequired(header: string[]): boolean;
+  /**
+   * Stops reading a CSV or hashing a file (it fails with an AbortError): the run was stopped, and
+   * the other input's read must not hold it up. Reading a workbook does not stop.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a connector loaded, for the manifest and the row accounting. */

@@ -16,6 +16,7 @@ export const csv: Connector = {
     const scan = await scanCsv(path, {
       workDir: options.workDir,
       name: 'input',
+      signal: options.signal,
       // The layout is checked on the header line, before the rest of the file is read.
       onHeader: (header) => {
         columns = options.mapHeader(header);

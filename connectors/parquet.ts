@@ -8,7 +8,7 @@ export const parquet: Connector = {
   // Parquet files start (and end) with the magic bytes PAR1, whatever their name.
   sniff: (head) => head.subarray(0, 4).toString('latin1') === 'PAR1',
   async read(path, options) {
-    const { sha256, bytes } = await sha256File(path);
+    const { sha256, bytes } = await sha256File(path, options.signal);
     // Its columns are read with DuckDB, so the header is checked when the file is loaded.
     return { load: (db) => loadParquet(db, path, options, { sha256, bytes }) };
   },

@@ -65,6 +65,8 @@ export interface CsvScanOptions {
    * of the wrong layout without reading the rest of it.
    */
   onHeader?: (header: string[], delimiter: Delimiter) => void;
+  /** Stops the scan (it fails with an AbortError): the run was stopped. */
+  signal?: AbortSignal;
 }
 
 const QUOTE = 0x22;
@@ -82,10 +84,13 @@ const CHUNK = 1 << 20;
 const WRITE_BLOCK = 1 << 20;
 
 /** Hash a file in one streaming pass (for Parquet inputs, which need no record scan). */
-export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+export async function sha256File(
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, signal })) {
     const buf = chunk as Buffer;
     hash.update(buf);
     bytes += buf.length;
@@ -337,6 +342,11 @@ export class BlockWriter {
       this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
     });
     if (this.failed) throw this.failed;
+  }
+  /** Close the file without writing what is left: the scan failed or was stopped. */
+  destroy(): void {
+    this.queued = [];
+    this.stream.destroy();
   }
 }
 
@@ -599,63 +609,70 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
     options.onHeader?.(header, delimiter);
   };
 
-  let carry: Buffer | null = null;
-  let first = true;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-    let buf = chunk as Buffer;
-    hash.update(buf);
-    if (first) {
-      first = false;
-      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-        bom = true;
-        buf = buf.subarray(3);
+  // A scan that fails or is stopped closes its two work files (the caller removes them).
+  try {
+    let carry: Buffer | null = null;
+    let first = true;
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, signal: options.signal })) {
+      let buf = chunk as Buffer;
+      hash.update(buf);
+      if (first) {
+        first = false;
+        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+          bom = true;
+          buf = buf.subarray(3);
+        }
       }
+      if (carry) {
+        buf = Buffer.concat([carry, buf]);
+        carry = null;
+      }
+      let start = 0;
+      if (!headerDone) {
+        const lf = buf.indexOf(LF);
+        if (lf < 0) {
+          headerParts.push(Buffer.from(buf));
+          headerBytes += buf.length;
+          if (headerBytes > 1 << 20)
+            throw new UnreadableFile('the first line is longer than 1 MiB: not a header line');
+          continue;
+        }
+        headerParts.push(buf.subarray(0, lf));
+        headerLine(Buffer.concat(headerParts));
+        headerDone = true;
+        lineNo = 2;
+        start = lf + 1;
+      }
+      for (;;) {
+        const lf = buf.indexOf(LF, start);
+        if (lf < 0) break;
+        line(buf, start, lf, lineNo);
+        lineNo++;
+        start = lf + 1;
+      }
+      if (start < buf.length) carry = Buffer.from(buf.subarray(start));
+      if (copy.pending > 0) await copy.flush();
+      if (rejects.pending > 0) await rejects.flush();
     }
-    if (carry) {
-      buf = Buffer.concat([carry, buf]);
-      carry = null;
-    }
-    let start = 0;
     if (!headerDone) {
-      const lf = buf.indexOf(LF);
-      if (lf < 0) {
-        headerParts.push(Buffer.from(buf));
-        headerBytes += buf.length;
-        if (headerBytes > 1 << 20)
-          throw new UnreadableFile('the first line is longer than 1 MiB: not a header line');
-        continue;
-      }
-      headerParts.push(buf.subarray(0, lf));
       headerLine(Buffer.concat(headerParts));
-      headerDone = true;
       lineNo = 2;
-      start = lf + 1;
-    }
-    for (;;) {
-      const lf = buf.indexOf(LF, start);
-      if (lf < 0) break;
-      line(buf, start, lf, lineNo);
+    } else if (carry && carry.length > 0) {
+      line(carry, 0, carry.length, lineNo); // the last line has no line break
       lineNo++;
-      start = lf + 1;
     }
-    if (start < buf.length) carry = Buffer.from(buf.subarray(start));
-    if (copy.pending > 0) await copy.flush();
-    if (rejects.pending > 0) await rejects.flush();
+    while (pending) {
+      const p: Pending = pending;
+      pending = null;
+      breakRecord(p.startLine, p.lines, p.state, 'end of file');
+    }
+    await copy.close();
+    await rejects.close();
+  } catch (error) {
+    copy.destroy();
+    rejects.destroy();
+    throw error;
   }
-  if (!headerDone) {
-    headerLine(Buffer.concat(headerParts));
-    lineNo = 2;
-  } else if (carry && carry.length > 0) {
-    line(carry, 0, carry.length, lineNo); // the last line has no line break
-    lineNo++;
-  }
-  while (pending) {
-    const p: Pending = pending;
-    pending = null;
-    breakRecord(p.startLine, p.lines, p.state, 'end of file');
-  }
-  await copy.close();
-  await rejects.close();
 
   const physicalLines = lineNo - 1;
   // Every line after the header is in exactly one loaded record, one rejected record, or blank.

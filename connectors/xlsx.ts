@@ -334,7 +334,7 @@ export const xlsx: Connector = {
   format: 'xlsx',
   sniff: (head) => head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04,
   async read(path, options) {
-    const { sha256, bytes } = await sha256File(path);
+    const { sha256, bytes } = await sha256File(path, options.signal);
     const sheets = new Map<string, SheetCopy>();
     // The sheets in the workbook's order, as readXlsx reads them.
     let order: string[];

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from './db.js';
 import { InputError } from './errors.js';
-import { createRejectedTable, ingestInput } from './ingest.js';
+import { createRejectedTable, ingestInput, readInput } from './ingest.js';
 
 const HEADER = [
   'ID DTKS',
@@ -412,5 +412,29 @@ describe('headers', () => {
     await expect(ingestInput(db, 'dtks', p3, { tempDir: dir })).rejects.toThrow(
       /12 \("KETERANGAN"\) and 13 \("keterangan"\) are both the same column/,
     );
+  });
+});
+
+describe('reading without the database', () => {
+  it('stops reading when the run is stopped, and leaves no work files', async () => {
+    const path = await write('dtks.csv', `${HEADER.join(',')}\n${row('1', 'SITI AMINAH').join(',')}\n`);
+    const tempDir = join(dir, 'tmp');
+    const stop = new AbortController();
+    stop.abort('SIGINT');
+    await expect(readInput('dtks', path, { tempDir, signal: stop.signal })).rejects.toThrow(/abort/i);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('loads what it read, or removes its work files unloaded', async () => {
+    const path = await write('dtks.csv', `${HEADER.join(',')}\n${row('1', 'SITI AMINAH').join(',')}\n`);
+    const tempDir = join(dir, 'tmp');
+    const read = await readInput('dtks', path, { tempDir });
+    expect(await readdir(tempDir)).toHaveLength(1);
+    await read.discard();
+    expect(await readdir(tempDir)).toEqual([]);
+    const report = await (await readInput('dtks', path, { tempDir })).load(db);
+    expect(report.rowsLoaded).toBe(1);
+    expect(await db.count('SELECT count(*) FROM raw_dtks')).toBe(1);
+    expect(await readdir(tempDir)).toEqual([]);
   });
 });

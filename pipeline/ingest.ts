@@ -98,7 +98,7 @@ export async function ingestInput(
   db: Db,
   role: InputRole,
   path: string,
-  options: { tempDir: string; sourceName?: string },
+  options: { tempDir: string; sourceName?: string; signal?: AbortSignal },
 ): Promise<InputReport> {
   return (await readInput(role, path, options)).load(db);
 }
@@ -118,7 +118,7 @@ export interface ReadInput {
 export async function readInput(
   role: InputRole,
   path: string,
-  options: { tempDir: string; sourceName?: string },
+  options: { tempDir: string; sourceName?: string; signal?: AbortSignal },
 ): Promise<ReadInput> {
   const { profile, table, connectors } = PROFILES[role];
   await checkInput(path, role);
@@ -156,6 +156,7 @@ export async function readInput(
           return mapping.columns;
         },
         holdsRequired: (header) => mapHeader(profile, header).missing.length === 0,
+        signal: options.signal,
       })
       .catch(asInputError);
   } catch (error) {

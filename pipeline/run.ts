@@ -168,13 +168,15 @@ async function runInFolder(
     const inputs = await stage('ingest', async () => {
       await createRejectedTable(db);
       const names = uniqueSourceNames(options.dtks, options.dukcapil);
-      const dtksRead = await readInput('dtks', options.dtks, { tempDir, sourceName: names[0] });
+      const read = (role: 'dtks' | 'dukcapil', path: string, sourceName: string | undefined) =>
+        readInput(role, path, { tempDir, sourceName, signal: options.signal });
+      const dtksRead = await read('dtks', options.dtks, names[0]);
       // The Dukcapil extract is read (scanned in JavaScript) while DuckDB loads the DTKS export: about
       // 1 s of a 1M run's 10 s ingest. A failure of DTKS is still the one reported, as when the two
       // were read in turn, and the Dukcapil work files go with it.
       const [dtksLoaded, dukcapilRead] = await Promise.allSettled([
         dtksRead.load(db),
-        readInput('dukcapil', options.dukcapil, { tempDir, sourceName: names[1] }),
+        read('dukcapil', options.dukcapil, names[1]),
       ]);
       const dropDukcapil = async () => {
         if (dukcapilRead.status === 'fulfilled') await dukcapilRead.value.discard();
