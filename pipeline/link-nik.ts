@@ -475,6 +475,8 @@ export async function matchProbabilistic(
     await db.exec(RIGHT_VIEW);
   });
   const result = await link(db, linkSettings(config), progress);
+  // Temporary tables hold memory until dropped: the comparison levels are scored by now.
+  await db.exec('DROP TABLE IF EXISTS temp.main.nik_link_gamma');
   const { autoThreshold, reviewThreshold, minWeightMargin } = config.matching;
   await clock.step('decisions', () =>
     db.exec(`
@@ -610,7 +612,9 @@ export async function matchProbabilistic(
     WHERE matches.id_dtks = p.id_dtks AND matches.status <> 'PADAN' AND p.keputusan = 'DITERIMA';
     INSERT INTO matches (id_dtks, nik, status, dukcapil_baris, yakin, metode)
     SELECT p.id_dtks, NULL, 'PADAN', p.dukcapil_baris, round(p.match_probability, 4), 'PROBABILISTIK'
-    FROM prob_best p WHERE p.keputusan = 'DITERIMA' AND p.id_dtks NOT IN (SELECT id_dtks FROM matches);`),
+    FROM prob_best p WHERE p.keputusan = 'DITERIMA' AND p.id_dtks NOT IN (SELECT id_dtks FROM matches);
+    -- The run has no more use for the temporary copy; the stored view stays for explain.
+    DROP TABLE temp.main.link_right;`),
   );
   const counts = await db.one<{ accepted: number; uncertain: number }>(`
     SELECT count(*) FILTER (WHERE metode = 'PROBABILISTIK') AS accepted,

@@ -141,6 +141,8 @@ export async function normalise(
     ${NAME_JOINS}
     ORDER BY r._baris`),
   );
+  // Temporary tables hold memory until dropped: both parsed tables carry what they gave.
+  await db.exec('DROP TABLE temp.main.names; DROP TABLE temp.main.region_resolution');
 
   return {
     referenceDate,
