@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Db } from './db.js';
+import { type Db, sqlIdent } from './db.js';
 import { type Comparison, type LinkResult, type LinkSettings, link } from './matcher/index.js';
 import { StepClock } from './steps.js';
 
@@ -474,9 +474,10 @@ export async function matchProbabilistic(
     await db.exec(LEFT_VIEW);
     await db.exec(RIGHT_VIEW);
   });
-  const result = await link(db, linkSettings(config), progress);
+  const settings = linkSettings(config);
+  const result = await link(db, settings, progress);
   // Temporary tables hold memory until dropped: the comparison levels are scored by now.
-  await db.exec('DROP TABLE IF EXISTS temp.main.nik_link_gamma');
+  await db.exec(`DROP TABLE IF EXISTS temp.main.${sqlIdent(`${settings.prefix}_gamma`)}`);
   const { autoThreshold, reviewThreshold, minWeightMargin } = config.matching;
   await clock.step('decisions', () =>
     db.exec(`

@@ -109,7 +109,7 @@ export interface MatchResult {
  */
 export async function matchExact(db: Db, config: Config): Promise<MatchResult> {
   await db.exec(identityMacros(config));
-  // The count of each NIK is temporary: \`matches\` carries it per row (see WORKING_SCHEMA in db.ts).
+  // The count of each NIK is temporary: `matches` carries it per row (see WORKING_SCHEMA in db.ts).
   await db.exec(`
     CREATE OR REPLACE TEMP TABLE dukcapil_nik_count AS
     SELECT nik, count(*) AS n FROM dukcapil WHERE nik_bentuk = 'ANGKA16' GROUP BY nik;

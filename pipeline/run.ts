@@ -178,19 +178,14 @@ async function runInFolder(
         dtksRead.load(db),
         read('dukcapil', options.dukcapil, names[1]),
       ]);
-      const dropDukcapil = async () => {
-        if (dukcapilRead.status === 'fulfilled') await dukcapilRead.value.discard();
-      };
-      if (dtksLoaded.status === 'rejected') {
-        await dropDukcapil();
-        throw dtksLoaded.reason;
-      }
-      const dtks = dtksLoaded.value;
-      reportInput(log, dtks);
+      let dtks: InputReport;
       try {
+        if (dtksLoaded.status === 'rejected') throw dtksLoaded.reason;
+        dtks = dtksLoaded.value;
+        reportInput(log, dtks);
         checkRejectBudget(dtks, options.config);
       } catch (error) {
-        await dropDukcapil();
+        if (dukcapilRead.status === 'fulfilled') await dukcapilRead.value.discard();
         throw error;
       }
       if (dukcapilRead.status === 'rejected') throw dukcapilRead.reason;
