@@ -462,6 +462,13 @@ CREATE OR REPLACE MACRO padan_ibu_pengisi(x) AS
 -- spacing or punctuation, which is formatting, not a correction.
 CREATE OR REPLACE MACRO padan_teks_bentuk(x) AS
   nullif(regexp_replace(upper(CAST(x AS VARCHAR)), '[^\pL\pN]+', '', 'g'), '');
+-- Do two texts differ in form (padan_teks_bentuk)? Texts equal as written, nearly every pair of
+-- a confirmed match, are not rewritten to be compared: a CASE asks the regular expression only of
+-- the others (field.from_dukcapil 2.0 s against 0.8 s at 1M rows).
+CREATE OR REPLACE MACRO padan_teks_beda(a, b) AS CASE
+  WHEN CAST(a AS VARCHAR) = CAST(b AS VARCHAR) THEN false
+  ELSE padan_teks_bentuk(a) IS DISTINCT FROM padan_teks_bentuk(b)
+END;
 -- Trimmed, internal blanks collapsed to one space, zero-width characters dropped, empty -> NULL.
 -- Text already clean (one space between words, no odd blank) is returned as is without rewriting.
 CREATE OR REPLACE MACRO padan_teks(x) AS CASE

@@ -32,7 +32,7 @@ export const fieldCorrected: Rule = {
       'nama',
       'nama',
       'dc_nama',
-      'dc_nama IS NOT NULL AND padan_teks_bentuk(nama) IS DISTINCT FROM padan_teks_bentuk(dc_nama)',
+      'dc_nama IS NOT NULL AND padan_teks_beda(nama, dc_nama)',
       'Nama disesuaikan dengan Dukcapil',
     );
     candidate(
@@ -60,7 +60,7 @@ export const fieldCorrected: Rule = {
       'nama_ibu_kandung',
       'nama_ibu_kandung',
       'dc_nama_ibu_kandung',
-      'dc_nama_ibu_kandung IS NOT NULL AND padan_teks_bentuk(nama_ibu_kandung) IS DISTINCT FROM padan_teks_bentuk(dc_nama_ibu_kandung)',
+      'dc_nama_ibu_kandung IS NOT NULL AND padan_teks_beda(nama_ibu_kandung, dc_nama_ibu_kandung)',
       'Nama ibu kandung disesuaikan dengan Dukcapil',
     );
     if (candidates.length > 0) {

@@ -40,10 +40,17 @@ export const householdStructure: Rule = {
       hh AS (
         SELECT id_keluarga, count(*) AS n,
           count(*) FILTER (WHERE hubungan = 'KEPALA KELUARGA') AS heads,
-          count(DISTINCT kode_desa) AS desa,
-          list(id_dtks ORDER BY _baris) AS ids,
-          list(id_dtks ORDER BY _baris) FILTER (WHERE hubungan = 'KEPALA KELUARGA') AS head_ids
+          count(DISTINCT kode_desa) AS desa
         FROM m GROUP BY id_keluarga),
+      -- The member lists, only of the households a problem names whole: sorted lists of every
+      -- household were most of the rule (1.0 s of 1.3 s at 1M rows).
+      hh_ids AS (
+        SELECT m.id_keluarga, list(m.id_dtks ORDER BY m._baris) AS ids,
+          list(m.id_dtks ORDER BY m._baris) FILTER (WHERE m.hubungan = 'KEPALA KELUARGA') AS head_ids
+        FROM m JOIN hh ON hh.id_keluarga IS NOT DISTINCT FROM m.id_keluarga
+        WHERE hh.heads <> 1 OR hh.desa > 1
+        GROUP BY m.id_keluarga),
+      hh_named AS (SELECT hh.*, i.ids, i.head_ids FROM hh JOIN hh_ids i ON i.id_keluarga IS NOT DISTINCT FROM hh.id_keluarga),
       -- The head and the spouses: a child's parents as the household records them.
       parent AS (SELECT * FROM m WHERE hubungan IN ('KEPALA KELUARGA', 'ISTRI', 'SUAMI')),
       -- The mother: the only woman among them (none or two, and the mother is not known).
@@ -53,10 +60,10 @@ export const householdStructure: Rule = {
       head AS (SELECT * FROM m WHERE hubungan = 'KEPALA KELUARGA'),
       peran(hubungan, nama) AS (VALUES ('KEPALA KELUARGA', 'kepala keluarga'), ('ISTRI', 'istri'), ('SUAMI', 'suami')),
       problem AS (
-        SELECT id_keluarga, 'tanpa kepala keluarga (ID DTKS ' || array_to_string(ids, ', ') || ')' AS teks, ids FROM hh WHERE heads = 0
+        SELECT id_keluarga, 'tanpa kepala keluarga (ID DTKS ' || array_to_string(ids, ', ') || ')' AS teks, ids FROM hh_named WHERE heads = 0
         UNION ALL
         SELECT id_keluarga, heads || ' kepala keluarga (ID DTKS ' || array_to_string(head_ids, ', ') || ')', head_ids
-        FROM hh WHERE heads > 1
+        FROM hh_named WHERE heads > 1
         UNION ALL
         SELECT id_keluarga, 'kepala keluarga ID DTKS ' || id_dtks || ' berumur ' || umur || ' tahun, di bawah ${config.household.minHeadAge} tahun', [id_dtks]
         FROM head WHERE umur < ${config.household.minHeadAge}
@@ -80,7 +87,7 @@ export const householdStructure: Rule = {
         WHERE c.hubungan = 'ANAK' AND c.tgl_lahir >= i.tgl_lahir
           AND (${AGE('i.tgl_lahir', 'c.tgl_lahir')} < ${config.household.minMotherAge} OR ${AGE('i.tgl_lahir', 'c.tgl_lahir')} > ${config.household.maxMotherAge})
         UNION ALL
-        SELECT id_keluarga, 'anggota tersebar di ' || desa || ' desa/kelurahan', ids FROM hh WHERE desa > 1
+        SELECT id_keluarga, 'anggota tersebar di ' || desa || ' desa/kelurahan', ids FROM hh_named WHERE desa > 1
       ),
       per_row AS (
         SELECT p.id_keluarga, u.id_dtks, string_agg(DISTINCT p.teks, '; ' ORDER BY p.teks) AS teks

@@ -1,5 +1,8 @@
 import type { Rule } from './rule.js';
 
+/** What an operator does about a broken KK number. */
+const SARAN = "'Periksa Nomor KK pada kartu keluarga terbaru dan perbaiki di SIKS-NG'";
+
 /**
  * The family card number's structure: 16 digits, a known kecamatan prefix (current or retired), a
  * valid issue date DDMMYY (no +40), serial not 0000. A bad KK is a field anomaly to fix in SIKS-NG.
@@ -19,25 +22,35 @@ export const kkStructure: Rule = {
     await emit(
       'id_dtks, evidence, suggested_action',
       `
-      WITH checks AS (
-        SELECT id_dtks, CASE no_kk_bentuk
-            WHEN 'KOSONG' THEN ['Nomor KK kosong']
-            WHEN 'EXCEL' THEN ['Nomor KK rusak oleh Excel (notasi ilmiah)']
-            WHEN 'BUKAN_ANGKA' THEN ['Nomor KK mengandung karakter selain angka']
-            WHEN 'ANGKA_LAIN' THEN ['Nomor KK terdiri dari ' || length(no_kk) || ' digit, seharusnya 16']
-            ELSE list_filter([
-              CASE WHEN padan_nik_placeholder(no_kk) THEN 'Nomor KK berupa angka pengisi (placeholder)' END,
-              CASE WHEN NOT padan_nik_placeholder(no_kk) AND padan_kk_kec(no_kk) NOT IN (SELECT kode FROM ref_kode_prefix)
-                THEN 'kode kecamatan Nomor KK ' || padan_kk_kec(no_kk) || ' tidak dikenal' END,
-              CASE WHEN NOT padan_nik_placeholder(no_kk) AND padan_kk_tanggal(no_kk, $ref::DATE) IS NULL
-                THEN 'tanggal terbit dalam Nomor KK tidak valid' END,
-              CASE WHEN NOT padan_nik_placeholder(no_kk) AND right(no_kk, 4) = '0000'
-                THEN 'nomor urut Nomor KK 0000 tidak valid' END
-            ], x -> x IS NOT NULL) END AS problems
-        FROM dtks)
-      SELECT id_dtks, array_to_string(problems, '; '),
-        'Periksa Nomor KK pada kartu keluarga terbaru dan perbaiki di SIKS-NG'
-      FROM checks WHERE len(problems) > 0`,
+      -- As in nik.structure: flags first, the evidence only for the rows with a broken part.
+      WITH angka AS (
+        SELECT id_dtks, no_kk, padan_nik_placeholder(no_kk) AS pengisi,
+          padan_kk_kec(no_kk) IN (SELECT kode FROM ref_kode_prefix) AS kec_dikenal,
+          padan_kk_tanggal(no_kk, $ref::DATE) IS NULL AS tanggal_salah,
+          right(no_kk, 4) = '0000' AS serial_salah
+        FROM dtks WHERE no_kk_bentuk = 'ANGKA16'
+      ),
+      rusak AS (
+        SELECT id_dtks, list_filter([
+            CASE WHEN pengisi THEN 'Nomor KK berupa angka pengisi (placeholder)' END,
+            CASE WHEN NOT pengisi AND NOT kec_dikenal
+              THEN 'kode kecamatan Nomor KK ' || padan_kk_kec(no_kk) || ' tidak dikenal' END,
+            CASE WHEN NOT pengisi AND tanggal_salah THEN 'tanggal terbit dalam Nomor KK tidak valid' END,
+            CASE WHEN NOT pengisi AND serial_salah THEN 'nomor urut Nomor KK 0000 tidak valid' END
+          ], x -> x IS NOT NULL) AS problems
+        FROM angka
+        WHERE pengisi OR NOT kec_dikenal OR tanggal_salah OR serial_salah
+      )
+      SELECT id_dtks, array_to_string(problems, '; '), ${SARAN} FROM rusak WHERE len(problems) > 0
+      UNION ALL
+      SELECT id_dtks,
+        CASE no_kk_bentuk
+          WHEN 'KOSONG' THEN 'Nomor KK kosong'
+          WHEN 'EXCEL' THEN 'Nomor KK rusak oleh Excel (notasi ilmiah)'
+          WHEN 'BUKAN_ANGKA' THEN 'Nomor KK mengandung karakter selain angka'
+          WHEN 'ANGKA_LAIN' THEN 'Nomor KK terdiri dari ' || length(no_kk) || ' digit, seharusnya 16'
+        END, ${SARAN}
+      FROM dtks WHERE no_kk_bentuk IN ('KOSONG', 'EXCEL', 'BUKAN_ANGKA', 'ANGKA_LAIN')`,
       { ref: referenceDate },
     );
   },

@@ -64,7 +64,10 @@ export const moved: Rule = {
       JOIN ref_desa v ON v.kode = p.dc_kode_desa
       JOIN ref_kecamatan k ON k.kode = v.kode_kecamatan
       JOIN ref_kabupaten b ON b.kode = k.kode_kabupaten
-      WHERE (${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)) OR (${AREA_DIFFERS})`,
+      WHERE ((${DESA_DIFFERS} AND NOT coalesce(${DOUBTFUL_DESA}, false)) OR (${AREA_DIFFERS}))
+        -- Implied by the test above, but without the raw row's desa name: the optimiser tests it
+        -- before joining raw_dtks, which it otherwise joined to every row (1.35 s against 0.9 s at 1M).
+        AND ((${DESA_DIFFERS}) OR (${AREA_DIFFERS}))`,
     );
   },
 };
