@@ -76,15 +76,23 @@ export async function assignKunci(db: Db): Promise<void> {
     ...RAW_DUKCAPIL.map((c) => `rc.${c}`),
     `CASE WHEN f.rule NOT IN (${MODEL_EVIDENCE_RULES.map((r) => `'${r}'`).join(', ')}) THEN f.evidence END`,
   ].map(part);
+  // The raw rows the findings rest on are picked before they are joined: joined whole, the hash
+  // tables held every raw row of both inputs (at 1M, 2.96 s against 2.44 s for the same table).
   await db.exec(`
     CREATE OR REPLACE TABLE main.findings AS
-    SELECT f.* EXCLUDE (kunci),
+    WITH fd AS (
+      SELECT f.*, d._baris AS d_baris, coalesce(f.candidate_baris, m.dukcapil_baris) AS rc_baris
+      FROM findings f
+      -- A finding about a region (REGION_OUTLIER) has no row: its key is its region and rate.
+      LEFT JOIN dtks d ON d.id_dtks = f.id_dtks
+      LEFT JOIN matches m ON m.id_dtks = f.id_dtks AND m.status = 'PADAN'
+    ),
+    r AS (SELECT * FROM raw_dtks WHERE _baris IN (SELECT d_baris FROM fd)),
+    rc AS (SELECT * FROM raw_dukcapil WHERE _baris IN (SELECT rc_baris FROM fd))
+    SELECT f.* EXCLUDE (kunci, d_baris, rc_baris),
       f.rule || ':' || coalesce(f.id_dtks, f.wilayah) || ':' || left(sha256(concat_ws(chr(31), ${basis.join(', ')})), ${KUNCI_HASH_LENGTH}) AS kunci
-    FROM findings f
-    -- A finding about a region (REGION_OUTLIER) has no row: its key is its region and rate.
-    LEFT JOIN dtks d ON d.id_dtks = f.id_dtks
-    LEFT JOIN raw_dtks r ON r._baris = d._baris
-    LEFT JOIN matches m ON m.id_dtks = f.id_dtks AND m.status = 'PADAN'
-    LEFT JOIN raw_dukcapil rc ON rc._baris = coalesce(f.candidate_baris, m.dukcapil_baris)
-    ORDER BY d._baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence`);
+    FROM fd f
+    LEFT JOIN r ON r._baris = f.d_baris
+    LEFT JOIN rc ON rc._baris = f.rc_baris
+    ORDER BY f.d_baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence`);
 }
