@@ -72,6 +72,22 @@ export class Db {
     return this.connection.createAppender(table, this.workingSchema ?? 'main');
   }
 
+  /**
+   * A stored table's name, qualified with the schema this connection finds it in (the working
+   * schema before `main`), for a view in `main` to name it: a stored view binds the names in its
+   * body in its own schema, not in the search path of the connection that made it.
+   */
+  async qualifiedTable(table: string): Promise<string> {
+    const schemas = await this.all<{ schema: string }>(
+      `SELECT schema_name AS schema FROM duckdb_tables()
+       WHERE database_name = current_database() AND table_name = $table AND NOT temporary`,
+      { table },
+    );
+    const found = schemas.map((r) => r.schema);
+    const schema = this.workingSchema && found.includes(this.workingSchema) ? this.workingSchema : 'main';
+    return `${sqlIdent(schema)}.${sqlIdent(table)}`;
+  }
+
   private checkSignal(): void {
     if (this.signal?.aborted) throw new Error('query not started: the run was stopped');
   }
