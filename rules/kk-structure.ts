@@ -1,4 +1,5 @@
 import type { Rule } from './rule.js';
+import { failedChecksSql } from './sql.js';
 
 /** What an operator does about a broken KK number. */
 const SARAN = "'Periksa Nomor KK pada kartu keluarga terbaru dan perbaiki di SIKS-NG'";
@@ -19,29 +20,29 @@ export const kkStructure: Rule = {
     en: 'KK number empty or breaking the KK structure (16 digits, kecamatan prefix, issue date, serial)',
   },
   async run({ emit, referenceDate }) {
+    // As in nik.structure: the parts as flags first, the evidence only for the rows with a broken part.
+    const { evidence, anyFails } = failedChecksSql(
+      [
+        {
+          fails: 'NOT kec_dikenal',
+          message: "'kode kecamatan Nomor KK ' || padan_kk_kec(no_kk) || ' tidak dikenal'",
+        },
+        { fails: 'tanggal_salah', message: "'tanggal terbit dalam Nomor KK tidak valid'" },
+        { fails: 'serial_salah', message: "'nomor urut Nomor KK 0000 tidak valid'" },
+      ],
+      { fails: 'pengisi', message: "'Nomor KK berupa angka pengisi (placeholder)'" },
+    );
     await emit(
       'id_dtks, evidence, suggested_action',
       `
-      -- As in nik.structure: flags first, the evidence only for the rows with a broken part.
       WITH angka AS (
         SELECT id_dtks, no_kk, padan_nik_placeholder(no_kk) AS pengisi,
           padan_kk_kec(no_kk) IN (SELECT kode FROM ref_kode_prefix) AS kec_dikenal,
           padan_kk_tanggal(no_kk, $ref::DATE) IS NULL AS tanggal_salah,
           right(no_kk, 4) = '0000' AS serial_salah
         FROM dtks WHERE no_kk_bentuk = 'ANGKA16'
-      ),
-      rusak AS (
-        SELECT id_dtks, list_filter([
-            CASE WHEN pengisi THEN 'Nomor KK berupa angka pengisi (placeholder)' END,
-            CASE WHEN NOT pengisi AND NOT kec_dikenal
-              THEN 'kode kecamatan Nomor KK ' || padan_kk_kec(no_kk) || ' tidak dikenal' END,
-            CASE WHEN NOT pengisi AND tanggal_salah THEN 'tanggal terbit dalam Nomor KK tidak valid' END,
-            CASE WHEN NOT pengisi AND serial_salah THEN 'nomor urut Nomor KK 0000 tidak valid' END
-          ], x -> x IS NOT NULL) AS problems
-        FROM angka
-        WHERE pengisi OR NOT kec_dikenal OR tanggal_salah OR serial_salah
       )
-      SELECT id_dtks, array_to_string(problems, '; '), ${SARAN} FROM rusak WHERE len(problems) > 0
+      SELECT id_dtks, ${evidence}, ${SARAN} FROM angka WHERE ${anyFails}
       UNION ALL
       SELECT id_dtks,
         CASE no_kk_bentuk

@@ -1,4 +1,5 @@
 import type { Rule } from './rule.js';
+import { failedChecksSql } from './sql.js';
 
 /**
  * A well-formed NIK whose embedded birth date or sex differs from the row's own: evidence (the NIK
@@ -16,18 +17,23 @@ export const nikBirthMismatch: Rule = {
     en: "The birth date or sex embedded in the NIK differs from the row's own",
   },
   async run({ emit, referenceDate }) {
+    const { evidence, anyFails } = failedChecksSql([
+      {
+        fails: "tgl_lahir IS NOT NULL AND padan_nik_ddmmyy(nik) <> strftime(tgl_lahir, '%d%m%y')",
+        message: "'tanggal lahir dalam NIK berbeda dengan TANGGAL LAHIR'",
+      },
+      {
+        fails: 'jenis_kelamin IS NOT NULL AND padan_nik_jk(nik) <> jenis_kelamin',
+        message: "'jenis kelamin dalam NIK berbeda dengan JENIS KELAMIN'",
+      },
+    ]);
     await emit(
       'id_dtks, evidence',
       `
-      SELECT id_dtks, array_to_string(list_filter([
-          CASE WHEN tgl_lahir IS NOT NULL AND padan_nik_ddmmyy(nik) <> strftime(tgl_lahir, '%d%m%y')
-            THEN 'tanggal lahir dalam NIK berbeda dengan TANGGAL LAHIR' END,
-          CASE WHEN jenis_kelamin IS NOT NULL AND padan_nik_jk(nik) <> jenis_kelamin
-            THEN 'jenis kelamin dalam NIK berbeda dengan JENIS KELAMIN' END], x -> x IS NOT NULL), '; ')
+      SELECT id_dtks, ${evidence}
       FROM dtks
       WHERE nik_bentuk = 'ANGKA16' AND NOT padan_nik_placeholder(nik) AND padan_nik_lahir(nik, $ref::DATE) IS NOT NULL
-        AND ((tgl_lahir IS NOT NULL AND padan_nik_ddmmyy(nik) <> strftime(tgl_lahir, '%d%m%y'))
-          OR (jenis_kelamin IS NOT NULL AND padan_nik_jk(nik) <> jenis_kelamin))`,
+        AND ${anyFails}`,
       { ref: referenceDate },
     );
   },
