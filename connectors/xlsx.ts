@@ -84,10 +84,14 @@ export type XlsxCell =
  * exceljs writes `xl/workbook.xml` last, and that single pass does not reliably deliver the last
  * entries before the sheets are parsed (exceljs issue #3064): under load a good workbook failed
  * with "Cannot read properties of undefined (reading 'model')".
+ *
+ * `first` names a sheet read before the others (padan's workbooks say in their last sheet how to
+ * check the rows of the others); the names returned are in the workbook's order all the same.
  */
 export async function readXlsx(
   path: string,
   onSheet: (name: string) => ((row: XlsxRow) => void | Promise<void>) | null,
+  options: { first?: string } = {},
 ): Promise<string[]> {
   const entries = await zipEntries(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
@@ -125,7 +129,10 @@ export async function readXlsx(
   const styles = stream('xl/styles.xml');
   if (styles) await reader._parseStyles(styles);
   const names: string[] = [];
-  for (const [part, name] of sheetNames) {
+  const inOrder = [...sheetNames].sort(
+    ([, a], [, b]) => Number(b === options.first) - Number(a === options.first),
+  );
+  for (const [part, name] of inOrder) {
     const number = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(part)?.[1];
     const sheet = number === undefined ? null : stream(part);
     if (!sheet) continue;
@@ -148,7 +155,8 @@ export async function readXlsx(
       }
     }
   }
-  return names;
+  const order = [...sheetNames.values()];
+  return names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
 /** The parts of exceljs' streaming reader that readXlsx calls itself, in the order it needs them. */

@@ -382,3 +382,31 @@ describe('apply-review and the next run', () => {
     ]);
   });
 });
+
+describe('a workbook of the earlier format 1, still coming back', () => {
+  it('is checked with its own check codes: stored untouched, refused naming the edited column', async () => {
+    // The sample's 33.28 as padan wrote it before format 2 (check codes with FNV-1a).
+    const book = join(ROOT, 'fixtures', 'review', 'format1-33.28.xlsx');
+    const back = join(dir, 'kembali-format1');
+    await mkdir(back, { recursive: true });
+    await fill(book, join(back, '33.28.xlsx'), [
+      { sheet: 'Nonaktif', where: { 'ID DTKS': 'DTKS00160' }, set: { KEPUTUSAN: 'SETUJU' } },
+    ]);
+    await fill(book, join(back, '33.28-diubah.xlsx'), [
+      {
+        sheet: 'Nonaktif',
+        where: { 'ID DTKS': 'DTKS00160' },
+        set: { KEPUTUSAN: 'SETUJU', NAMA: 'NAMA LAIN' },
+      },
+    ]);
+    const store = join(dir, 'keputusan-format1.csv');
+    const r = padan('apply-review', '--from', back, '--decisions', store);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/33\.28\.xlsx\s+stored \(SETUJU 1\)/);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('33.28-diubah.xlsx'))).toEqual([
+      expect.stringMatching(
+        /^33\.28-diubah\.xlsx: lembar Nonaktif, baris \d+, kolom NAMA: kolom yang terkunci diubah$/,
+      ),
+    ]);
+  });
+});

@@ -11,6 +11,8 @@ import {
   SHEETS,
   type SheetName,
   WORKBOOK_FORMAT,
+  WORKBOOK_FORMATS,
+  type WorkbookFormat,
 } from '../reports/workbook-file.js';
 import { Db, sqlString } from './db.js';
 import { REVIEW_DECISIONS_DDL } from './decide.js';
@@ -111,6 +113,11 @@ async function workbookPaths(from: string[]): Promise<string[]> {
   return [...new Set(found)];
 }
 
+/** The layout format a workbook's `_padan` sheet gives, if apply-review reads it. */
+function formatOf(meta: Map<string, string>): WorkbookFormat | undefined {
+  return WORKBOOK_FORMATS.find((f) => meta.get('format') === String(f));
+}
+
 /**
  * Read and check one returned workbook, row by row as it streams (a kab's workbook may hold
  * hundreds of thousands of rows: only its decisions are kept). Returns the decisions, or the
@@ -131,32 +138,37 @@ async function readWorkbook(
   const seen = new Set<string>();
   let names: string[];
   try {
-    names = await readXlsx(path, (name) => {
-      if (name === '_padan') {
-        return (row) => {
-          const [k, v] = row.cells.map((c) => cellText(c).text);
-          if (k) meta.set(k, v ?? '');
-        };
-      }
-      if (!(name in SHEETS)) return null;
-      const sheet = name as SheetName;
-      rowsSeen.set(sheet, 0);
-      const columns = SHEETS[sheet];
-      const expected = [...columns.map((c) => c.header), ...DECISION_COLUMNS];
-      let headerOk = false;
-      return (row) => {
-        if (row.number === 1) {
-          const header = row.cells.map((c) => (cellText(c).text ?? '').trim());
-          headerOk = header.slice(0, expected.length).join('\u0000') === expected.join('\u0000');
-          if (!headerOk)
-            problem(sheet, 1, null, 'baris judul kolom diubah (kolom ditambah, dihapus atau dipindah)');
-          return;
+    names = await readXlsx(
+      path,
+      (name) => {
+        if (name === '_padan') {
+          return (row) => {
+            const [k, v] = row.cells.map((c) => cellText(c).text);
+            if (k) meta.set(k, v ?? '');
+          };
         }
-        if (!headerOk || !row.cells.some((c) => cellText(c).text !== null)) return;
-        rowsSeen.set(sheet, (rowsSeen.get(sheet) ?? 0) + 1);
-        checkRow(sheet, row, expected);
-      };
-    });
+        if (!(name in SHEETS)) return null;
+        const sheet = name as SheetName;
+        rowsSeen.set(sheet, 0);
+        const columns = SHEETS[sheet];
+        const expected = [...columns.map((c) => c.header), ...DECISION_COLUMNS];
+        let headerOk = false;
+        return (row) => {
+          if (row.number === 1) {
+            const header = row.cells.map((c) => (cellText(c).text ?? '').trim());
+            headerOk = header.slice(0, expected.length).join('\u0000') === expected.join('\u0000');
+            if (!headerOk)
+              problem(sheet, 1, null, 'baris judul kolom diubah (kolom ditambah, dihapus atau dipindah)');
+            return;
+          }
+          if (!headerOk || !row.cells.some((c) => cellText(c).text !== null)) return;
+          rowsSeen.set(sheet, (rowsSeen.get(sheet) ?? 0) + 1);
+          checkRow(sheet, row, expected);
+        };
+        // `_padan` first: its format says how the rows' check codes are made.
+      },
+      { first: '_padan' },
+    );
   } catch (error) {
     problem(
       '-',
@@ -166,7 +178,7 @@ async function readWorkbook(
     );
     return { decisions: [], problems, runId: null };
   }
-  if (!names.includes('_padan') || meta.get('format') !== String(WORKBOOK_FORMAT)) {
+  if (!names.includes('_padan') || formatOf(meta) === undefined) {
     return {
       decisions: [],
       problems: [
@@ -222,7 +234,7 @@ async function readWorkbook(
         return cell.text;
       });
     const check = text(at('KODE CEK')).text ?? '';
-    const expectedCheck = rowCheck(sheet, locked);
+    const expectedCheck = rowCheck(sheet, locked, formatOf(meta) ?? WORKBOOK_FORMAT);
     if (check !== expectedCheck) {
       const [, got = ''] = check.split('.');
       const [, want = ''] = expectedCheck.split('.');

@@ -1,9 +1,10 @@
 import { hash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { rm } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { pinZipTimestamps } from '../connectors/xlsx.js';
 import { PADAN_VERSION } from '../pipeline/version.js';
 import { KEPUTUSAN } from './labels.js';
+import type { SheetStyles } from './workbook-xml.js';
 
 /**
  * One district workbook's file, rendered with exceljs' streaming writer from rows given a chunk at
@@ -16,8 +17,15 @@ import { KEPUTUSAN } from './labels.js';
 
 /** Rows without a resolved kab/kota go to a workbook of their own, for Pusdatin to route. */
 export const NO_REGION = 'tanpa-wilayah';
-/** Version of the workbook layout, in the hidden `_padan` sheet; apply-review checks it. */
-export const WORKBOOK_FORMAT = 1;
+/**
+ * Version of the workbook layout, in the hidden `_padan` sheet; apply-review checks it. Format 2
+ * (from 2026-12) makes the rows' check codes with MD5, which DuckDB computes (see `rowCheck`);
+ * apply-review still reads workbooks of format 1.
+ */
+export const WORKBOOK_FORMAT = 2;
+/** The formats apply-review reads. */
+export const WORKBOOK_FORMATS = [1, 2] as const;
+export type WorkbookFormat = (typeof WORKBOOK_FORMATS)[number];
 
 export type SheetName = 'Nonaktif' | 'Perbaikan' | 'Verifikasi';
 
@@ -89,14 +97,26 @@ export const DECISION_COLUMNS = ['KEPUTUSAN', 'NILAI PERBAIKAN', 'CATATAN'] as c
 /**
  * The check code of a row's locked cells: a hash of the whole row (any edit shows), then one byte
  * per column (so that apply-review can name the column that was edited). Not a secret: it guards
- * against accidental edits, which the sheet protection already makes unlikely.
+ * against accidental edits, which the sheet protection already makes unlikely. Format 2 hashes
+ * with MD5, row and columns, which DuckDB computes for the rows it renders (workbook-xml.ts; its
+ * SHA-256 was a fifth of the rendering); format 1 hashed the row with SHA-256 and each column
+ * with FNV-1a, and is kept for the workbooks of earlier runs still coming back.
  */
-export function rowCheck(sheet: string, values: readonly (string | number | null)[]): string {
+export function rowCheck(
+  sheet: string,
+  values: readonly (string | number | null)[],
+  format: WorkbookFormat = WORKBOOK_FORMAT,
+): string {
   const texts = values.map((v) => (v === null || v === undefined ? '' : String(v)));
-  // One-shot hash: a Hash object per row was a tenth of the workbooks' rendering (profiled).
-  const row = hash('sha256', [sheet, ...texts].join('\u001f'), 'hex').slice(0, 16);
+  // One-shot hashes: a Hash object per row was a tenth of the workbooks' rendering (profiled).
+  const row = hash(format === 1 ? 'sha256' : 'md5', [sheet, ...texts].join('\u001f'), 'hex').slice(0, 16);
   let columns = '';
-  for (const [i, t] of texts.entries()) columns += HEX_BYTE[fnv1a(t, fnv1a(`${i}\u001f`)) & 0xff];
+  for (const [i, t] of texts.entries()) {
+    columns +=
+      format === 1
+        ? HEX_BYTE[fnv1a(t, fnv1a(`${i}\u001f`)) & 0xff]
+        : hash('md5', `${i}\u001f${t}`, 'hex').slice(0, 2);
+  }
   return `${row}.${columns}`;
 }
 
@@ -104,8 +124,8 @@ export function rowCheck(sheet: string, values: readonly (string | number | null
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /**
- * 32-bit FNV-1a of a string's UTF-16 code units, continued from `h` (a prefix's hash): cheap and
- * good enough to name an edited column.
+ * 32-bit FNV-1a of a string's UTF-16 code units, continued from `h` (a prefix's hash): format 1's
+ * column byte.
  */
 function fnv1a(text: string, h = 0x811c9dc5): number {
   for (let i = 0; i < text.length; i++) {
@@ -143,11 +163,6 @@ export interface WorkbookSpec {
   referenceDate: string;
   /** Items per sheet and reason label, for the Ringkasan sheet. */
   counts: { sheet: string; alasan: string; n: string }[];
-  /**
-   * Render the data rows through exceljs' own row model rather than as XML directly: the
-   * reference the direct rendering is tested against (`workbook-file.test.ts`), not for runs.
-   */
-  exceljsRows?: boolean;
 }
 
 /** A row of a data sheet: its finding columns, without the check code, in SHEETS' order. */
@@ -156,6 +171,10 @@ export type SheetRow = (string | number | null)[];
 /**
  * A workbook being written: `beginSheet`, rows added a chunk at a time, `endSheet`, for each data
  * sheet in SHEETS' order, then `finish`. Sheet 0 is Ringkasan, written on creation.
+ *
+ * A run's rows come as the XML DuckDB renders for them (`addXml`, `workbook-xml.ts`). `addRows`
+ * renders rows through exceljs' own row model instead: the reference the tests hold that XML to,
+ * not for runs.
  */
 export class WorkbookFile {
   private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
@@ -179,12 +198,29 @@ export class WorkbookFile {
     writeSummary(this.workbook, spec);
   }
 
-  beginSheet(name: SheetName): void {
+  /**
+   * Begin a data sheet that will get `rows` rows; the style attributes of its rows' XML (null
+   * without rows). exceljs gives a style its id when a cell first uses it, so a sheet's styles are
+   * looked up here in the order its first row would (the row's, then each cell's) and only when it
+   * has rows: the style table is then the one the row model writes.
+   */
+  beginSheet(name: SheetName, rows = 0): SheetStyles | null {
     if (this.sheet) throw new Error(`workbook ${this.spec.kab}: sheet ${this.sheet.name} is not ended`);
-    this.sheet = new SheetWriter(this.workbook, name, this.spec.exceljsRows === true);
+    this.sheet = new SheetWriter(this.workbook, name);
+    return rows > 0 ? this.sheet.styles() : null;
   }
 
-  /** A chunk of rows, as one JSON array of rows (as DuckDB renders them). */
+  /**
+   * The next `rows` rows of the sheet as their XML in UTF-8 (`workbook-xml.ts`), written straight
+   * into the sheet's part of the zip; resolves once the zip has compressed them, so that the
+   * caller can keep what waits for compression bounded.
+   */
+  addXml(xml: Uint8Array, rows: number): Promise<void> {
+    if (!this.sheet) throw new Error(`workbook ${this.spec.kab}: rows before a sheet`);
+    return this.sheet.addXml(xml, rows);
+  }
+
+  /** Rows through exceljs' row model, as one JSON array of rows: the tests' reference rendering. */
   addRows(json: string): void {
     if (!this.sheet) throw new Error(`workbook ${this.spec.kab}: rows before a sheet`);
     for (const row of JSON.parse(json) as SheetRow[]) this.sheet.add(row);
@@ -233,6 +269,27 @@ export class WorkbookFile {
   }
 }
 
+/**
+ * The style attributes of each data sheet's rows, as a workbook of `spec` gives them, written to
+ * `spec.file` and removed: the rows of every workbook are rendered by one query, before any of them
+ * is open. The ids depend only on the order in which the layout uses its styles, which is the same
+ * in every workbook (`writeWorkbooks` checks each against these).
+ */
+export async function probeStyles(spec: WorkbookSpec): Promise<Record<SheetName, SheetStyles>> {
+  const file = new WorkbookFile(spec);
+  const styles: Partial<Record<SheetName, SheetStyles>> = {};
+  try {
+    for (const sheet of Object.keys(SHEETS) as SheetName[]) {
+      styles[sheet] = file.beginSheet(sheet, 1) as SheetStyles;
+      await file.endSheet();
+    }
+    await file.finish();
+  } finally {
+    await rm(spec.file, { force: true });
+  }
+  return styles as Record<SheetName, SheetStyles>;
+}
+
 /** One data sheet being written: its header, its rows, then its drop-down, filter and protection. */
 class SheetWriter {
   private readonly worksheet: ExcelJS.Worksheet;
@@ -240,13 +297,12 @@ class SheetWriter {
   private readonly cellStyles: Partial<ExcelJS.Style>[];
   private readonly bukti: number;
   private readonly saran: number;
-  private readonly direct: DirectRows | null;
+  private readonly internals: StreamingSheetInternals;
   private n = 0;
 
   constructor(
     workbook: ExcelJS.stream.xlsx.WorkbookWriter,
     readonly name: SheetName,
-    exceljsRows: boolean,
   ) {
     const columns = SHEETS[name];
     this.columns = columns;
@@ -295,7 +351,38 @@ class SheetWriter {
     header.commit();
     this.bukti = columns.findIndex((c) => c.key === 'bukti');
     this.saran = columns.findIndex((c) => c.key === 'saran');
-    this.direct = exceljsRows ? null : new DirectRows(worksheet, this.cellStyles);
+    this.internals = streamingInternals(worksheet);
+  }
+
+  /** The style attributes of the rows' XML, looked up in exceljs' order (see `beginSheet`). */
+  styles(): SheetStyles {
+    if (this.n > 0) throw new Error(`sheet ${this.name}: styles are looked up before its first row`);
+    const table = this.internals._workbook.styles;
+    // exceljs gives each row a style of its own ({}), looked up before the row's cells. A cell's
+    // type only matters for a style without a number format (a date's gets one): none of these.
+    const row = styleAttribute(table.addStyleModel({}), ' customFormat="1"');
+    const cells = this.cellStyles.map((style) => styleAttribute(table.addStyleModel(style, V.String), ''));
+    return { row, cells };
+  }
+
+  /** Rows as XML (UTF-8), after the rows before them (see `WorkbookFile.addXml`). */
+  async addXml(xml: Uint8Array, rows: number): Promise<void> {
+    const sheet = this.internals;
+    sheet._rowZero += rows;
+    this.n += rows;
+    const stream = sheet.stream;
+    const chunk = Buffer.from(xml.buffer, xml.byteOffset, xml.length);
+    if (stream.pipes.length === 0) {
+      // Not piped into the zip yet (archiver pipes a part's stream when it is added): buffered.
+      stream.write(chunk);
+      return;
+    }
+    // What the stream holds goes first, then this chunk. Its write is done once the zip's entry
+    // has taken it on, behind what it is compressing: the caller is paced as by back-pressure.
+    stream._flush();
+    await Promise.all(
+      stream.pipes.map((pipe) => new Promise<void>((resolve) => pipe.write(chunk, () => resolve()))),
+    );
   }
 
   add(values: SheetRow): void {
@@ -312,16 +399,14 @@ class SheetWriter {
     cells.push(null, null, null);
     // The streaming writer cannot fit row heights, and spreadsheets do not fit them on opening:
     // give wrapped evidence the lines it needs (up to four).
-    const lines = Math.min(4, Math.max(wrapped(cells[this.bukti], 60), wrapped(cells[this.saran], 45)));
-    const height = lines > 1 ? ROW_HEIGHT * lines : undefined;
-    if (this.direct) {
-      this.direct.write(cells, height);
-    } else {
-      const row = this.worksheet.addRow(cells);
-      for (const [i, style] of this.cellStyles.entries()) row.getCell(i + 1).style = style;
-      if (height) row.height = height;
-      row.commit();
-    }
+    const lines = Math.min(
+      4,
+      Math.max(wrapped(cells[this.bukti], BUKTI_WRAP), wrapped(cells[this.saran], SARAN_WRAP)),
+    );
+    const row = this.worksheet.addRow(cells);
+    for (const [i, style] of this.cellStyles.entries()) row.getCell(i + 1).style = style;
+    if (lines > 1) row.height = ROW_HEIGHT * lines;
+    row.commit();
     this.n++;
   }
 
@@ -363,92 +448,39 @@ class SheetWriter {
   }
 }
 
-/** What exceljs' streaming worksheet writer has inside that DirectRows writes through. */
+/** What exceljs' streaming worksheet writer has inside that rows written as XML go through. */
 interface StreamingSheetInternals {
   startedData: boolean;
   _rowZero: number;
   _rows: unknown[];
-  stream: { write(xml: string): void };
+  /** exceljs' StreamBuf of the sheet's part: buffers, then writes to the zip entry it is piped to. */
+  stream: {
+    write(xml: string | Buffer): void;
+    pipes: { write(chunk: Buffer, done: () => void): void }[];
+    _flush(): void;
+  };
   _workbook: { styles: { addStyleModel(style: object, cellType?: number): number } };
 }
 
 /**
- * exceljs' own XML escaping (it drops characters XML cannot hold) and date serial numbers, the ones
- * its row model uses.
+ * The streaming worksheet's insides, once its header row is committed (which starts its data),
+ * checked: rows written as XML go straight into its stream, and exceljs must not have changed how.
  */
-const { xmlEncode, dateToExcel } = createRequire(import.meta.url)('exceljs/lib/utils/utils.js') as {
-  xmlEncode: (text: string) => string;
-  dateToExcel: (date: Date, date1904?: boolean) => number;
-};
-
-/**
- * A sheet's data rows written as the XML exceljs' row model renders for them, straight into the
- * worksheet's stream: the same bytes for a fraction of the work. Through the row model, a row
- * was a Row, a Cell and a Value per column, a model, a prepare pass and an XmlStream, and that was
- * about half of rendering a workbook (profiled at 1M rows: exceljs' row model and XML about
- * 7 s of each worker thread's 14.5 s). The rows must be those `SheetWriter.add` makes: strings,
- * numbers, dates or nulls, one cell per column, each with its column's style object. A style id
- * still comes from exceljs' style table, per cell and in exceljs' order, so that the table and
- * the ids are the ones exceljs would write. `workbook-file.test.ts` holds the two renderings to
- * the same bytes, and the sample's golden workbooks (fixtures/sample) to the bytes they had.
- */
-class DirectRows {
-  private readonly sheet: StreamingSheetInternals;
-  private readonly letters: string[];
-  private readonly spans: string;
-  private rowStyle: string | null = null;
-
-  constructor(
-    worksheet: ExcelJS.Worksheet,
-    private readonly styles: Partial<ExcelJS.Style>[],
+function streamingInternals(worksheet: ExcelJS.Worksheet): StreamingSheetInternals {
+  const sheet = worksheet as unknown as StreamingSheetInternals;
+  if (
+    sheet.startedData !== true ||
+    typeof sheet._rowZero !== 'number' ||
+    !Array.isArray(sheet._rows) ||
+    sheet._rows.length !== 0 ||
+    typeof sheet.stream?.write !== 'function' ||
+    typeof sheet.stream?._flush !== 'function' ||
+    !Array.isArray(sheet.stream?.pipes) ||
+    typeof sheet._workbook?.styles?.addStyleModel !== 'function'
   ) {
-    const sheet = worksheet as unknown as StreamingSheetInternals;
-    // The header row is committed through exceljs, which starts the sheet's data on it.
-    if (
-      sheet.startedData !== true ||
-      typeof sheet._rowZero !== 'number' ||
-      !Array.isArray(sheet._rows) ||
-      sheet._rows.length !== 0 ||
-      typeof sheet.stream?.write !== 'function' ||
-      typeof sheet._workbook?.styles?.addStyleModel !== 'function' ||
-      typeof xmlEncode !== 'function' ||
-      typeof dateToExcel !== 'function'
-    ) {
-      throw new Error('exceljs worksheet writer changed: check how rows are written straight into it');
-    }
-    this.sheet = sheet;
-    this.letters = styles.map((_, i) => columnLetter(i + 1));
-    // Every cell of a row exists (a value or an empty styled cell), so a row spans every column.
-    this.spans = `1:${styles.length}`;
+    throw new Error('exceljs worksheet writer changed: check how rows are written straight into it');
   }
-
-  /** One row, after the rows before it: a value per column, and its height if not the default. */
-  write(cells: readonly (string | number | Date | null)[], height: number | undefined): void {
-    const { sheet, letters, styles } = this;
-    const table = sheet._workbook.styles;
-    // exceljs gives each row a style of its own ({}), looked up before the row's cells.
-    this.rowStyle ??= styleAttribute(table.addStyleModel({}), ' customFormat="1"');
-    const r = sheet._rowZero;
-    let xml = `<row r="${r}"`;
-    if (height) xml += ` ht="${height}" customHeight="1"`;
-    xml += ` spans="${this.spans}"${this.rowStyle} x14ac:dyDescent="0.25">`;
-    for (let i = 0; i < cells.length; i++) {
-      const v = cells[i] ?? null;
-      const type =
-        v === null ? V.Null : typeof v === 'string' ? V.String : typeof v === 'number' ? V.Number : V.Date;
-      const s = styleAttribute(table.addStyleModel(styles[i] as object, type), '');
-      if (v === null) {
-        if (s) xml += `<c r="${letters[i]}${r}"${s}/>`;
-      } else if (typeof v === 'string') {
-        xml += `<c r="${letters[i]}${r}"${s} t="str"><v>${xmlEncode(v)}</v></c>`;
-      } else {
-        const n = typeof v === 'number' ? v : dateToExcel(v);
-        xml += `<c r="${letters[i]}${r}"${s}><v>${xmlEncode(n.toString())}</v></c>`;
-      }
-    }
-    sheet.stream.write(`${xml}</row>`);
-    sheet._rowZero = r + 1;
-  }
+  return sheet;
 }
 
 const V = ExcelJS.ValueType;
@@ -514,15 +546,21 @@ export function asWorkbookText<T>(value: T): T | string {
   );
 }
 
-/** 'YYYY-MM-DD' as a date at midnight UTC (Excel's dates have no time zone); else null. */
+/**
+ * 'YYYY-MM-DD' as a date at midnight UTC (Excel's dates have no time zone); else null. A day the
+ * month does not have (2023-02-30) is not a date: JavaScript would roll it over into the next month.
+ */
 function asDate(text: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
   const d = new Date(`${text}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? null : d;
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text ? null : d;
 }
 
 /** Points per line of 11-point text. */
-const ROW_HEIGHT = 15;
+export const ROW_HEIGHT = 15;
+/** The widths, in characters, the evidence and the suggestion wrap at for a row's height. */
+export const BUKTI_WRAP = 60;
+export const SARAN_WRAP = 45;
 
 /** Lines a text wraps to in a column of `width` characters (a rough count: Calibri is narrower). */
 function wrapped(value: unknown, width: number): number {

@@ -1,12 +1,17 @@
 import { mkdir, rename } from 'node:fs/promises';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import pLimit from 'p-limit';
+import type { DuckDBBlobValue, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import type { Db } from '../pipeline/db.js';
-import { compiledWorkerScript, envCount, WorkerCalls } from '../pipeline/worker-thread.js';
 import { ALASAN, CAKUPAN, KOLOM, labelSql } from './labels.js';
-import type { Report, ReportContext } from './report.js';
-import { NO_REGION, SHEETS, type SheetName, WorkbookFile, type WorkbookSpec } from './workbook-file.js';
-import type { WorkbookCall } from './workbook-worker.js';
+import type { Report } from './report.js';
+import {
+  NO_REGION,
+  probeStyles,
+  SHEETS,
+  type SheetName,
+  WorkbookFile,
+  type WorkbookSpec,
+} from './workbook-file.js';
+import { itemsXmlQuery, type SheetStyles } from './workbook-xml.js';
 
 export { NO_REGION } from './workbook-file.js';
 
@@ -24,76 +29,202 @@ export { NO_REGION } from './workbook-file.js';
  * the row's locked cells) lets `padan apply-review` tell a finding that was edited anyway.
  *
  * Written with exceljs' streaming writer (`workbook-file.ts`), one chunk of rows at a time from
- * DuckDB, so that a workbook of a kab with 270,000 rows never sits whole in memory. Rendering is
- * single-threaded JavaScript and was the largest part of the write stage, so with more than one
- * thread and enough rows (renderingWorkers) the workbooks are rendered on worker threads, one per
- * thread, while this thread only queries their rows. Bytes are deterministic whichever thread
- * renders them: the document and every zip entry carry the run's reference date.
+ * DuckDB, so that a workbook of a kab with 270,000 rows never sits whole in memory. DuckDB renders
+ * each data row's XML (`workbook-xml.ts`) and this thread moves it into the zip, whose compression
+ * runs on Node's thread pool; several workbooks are written at once. Bytes are deterministic: the
+ * document and every zip entry carry the run's reference date.
  */
 export const workbooks: Report = {
   name: 'regions/',
   audience: 'dinas sosial',
   async write(ctx) {
-    await prepareItems(ctx.db);
-    const kabs = await ctx.db.all<{ kab: string; nama: string | null; n: number }>(
-      `SELECT kab, any_value(kab_nama) AS nama, count(*) AS n FROM workbook_items GROUP BY kab ORDER BY kab`,
+    const { db } = ctx;
+    await prepareItems(db);
+    const kabs = await db.all<{ kab: string; nama: string | null }>(
+      `SELECT kab, any_value(kab_nama) AS nama FROM workbook_items GROUP BY kab ORDER BY kab`,
     );
     // Every workbook's counts for its summary sheet in one query, not one scan per workbook.
     const counts = new Map<string, WorkbookSpec['counts']>();
-    for (const c of await ctx.db.all<{ kab: string; sheet: string; alasan: string; n: number }>(
+    for (const c of await db.all<{ kab: string; sheet: string; alasan: string; n: number }>(
       'SELECT kab, sheet, alasan, count(*) AS n FROM workbook_items GROUP BY ALL ORDER BY kab, sheet, alasan',
     )) {
       const list = counts.get(c.kab) ?? [];
       list.push({ sheet: c.sheet, alasan: c.alasan, n: String(c.n) });
       counts.set(c.kab, list);
     }
-    const threads = Number((await ctx.db.all<{ t: string }>(`SELECT current_setting('threads') AS t`))[0]?.t);
-    const rows = kabs.reduce((sum, k) => sum + Number(k.n), 0);
-    const workers = renderingWorkers(kabs.length, threads, rows, workerMinRows());
-    ctx.logger.debug({ workbooks: kabs.length, rows, workers }, 'district workbooks');
-    const renderers = await Renderers.start(workers);
-    try {
-      const limit = pLimit(renderers.size || WORKBOOKS_AT_ONCE);
-      let done = 0;
-      await Promise.all(
-        kabs.map((k) =>
-          limit(async () => {
-            await renderers.use((open) => writeWorkbook(ctx, k.kab, k.nama, counts.get(k.kab) ?? [], open));
-            ctx.progress?.(`workbook ${k.kab}`, ++done, kabs.length);
-          }),
-        ),
+    ctx.logger.debug({ workbooks: kabs.length }, 'district workbooks');
+    const first = kabs[0];
+    if (first) {
+      await mkdir(ctx.out.path('regions'), { recursive: true });
+      const spec = (kab: string, kabNama: string | null, file: string): WorkbookSpec => ({
+        file,
+        kab,
+        kabNama,
+        runId: ctx.run.runId,
+        referenceDate: ctx.run.referenceDate,
+        counts: counts.get(kab) ?? [],
+      });
+      const styles = await probeStyles(
+        spec(first.kab, first.nama, ctx.out.temporary('regions/.styles.xlsx')),
       );
-    } finally {
-      await renderers.close();
+      let done = 0;
+      await writeWorkbooks(
+        db,
+        kabs.map((k) => ({
+          spec: spec(k.kab, k.nama, ctx.out.temporary(`regions/${k.kab}.xlsx`)),
+          finished: async (rows: number) => {
+            const name = `regions/${k.kab}.xlsx`;
+            await rename(ctx.out.temporary(name), ctx.out.path(name));
+            await ctx.out.recorded(name, { rows });
+            ctx.progress?.(`workbook ${k.kab}`, ++done, kabs.length);
+          },
+        })),
+        styles,
+      );
     }
+    await db.exec('DROP TABLE temp.main.workbook_items');
   },
 };
 
+/** Rows a piece of a sheet's XML holds: DuckDB joins them, and the zips take a piece at a time. */
+const PIECE_ROWS = 1024;
+/** Bytes of XML handed to the zips and not yet compressed, at most (then this thread waits). */
+const MAX_UNCOMPRESSED = 64 * 2 ** 20;
+
 /**
- * Worker threads for the workbooks: one per DuckDB thread (at most MAX_WORKERS) when there are
- * several workbooks and enough rows to pay for them; none otherwise. Each worker loads exceljs and
- * its own V8 heap, about half a second of CPU, while this thread renders a row in about 150 µs: a
- * run with a few thousand rows is done on this thread before the workers would have started.
+ * The workbooks, one after another in `table`'s order (kab/kota, sheet, row). Every data row's XML
+ * is rendered first, by one query on DuckDB's threads into a temporary table (`itemsXmlQuery`), and
+ * joined into pieces of PIECE_ROWS rows; then this thread hands each sheet its pieces, as bytes,
+ * and the zips compress them on Node's thread pool, several workbooks at once. The rendered XML
+ * waits in DuckDB's temporary tables (in memory up to its limit, spilled beyond it); at most
+ * MAX_UNCOMPRESSED bytes of it wait in Node for compression. `table` is a table of `db`'s
+ * connection (a temporary one).
  */
-export function renderingWorkers(workbooks: number, threads: number, rows: number, minRows: number): number {
-  if (workbooks < 2 || threads < 2 || rows < minRows) return 0;
-  return Math.min(threads, MAX_WORKERS);
+export async function writeWorkbooks(
+  db: Db,
+  workbooks: { spec: WorkbookSpec; finished: (rows: number) => Promise<void> }[],
+  styles: Record<SheetName, SheetStyles>,
+  table = 'workbook_items',
+): Promise<void> {
+  // Two steps: the pieces' ordered join made in the same query as the rows ran on one thread.
+  await db.exec(`
+    CREATE OR REPLACE TEMP TABLE workbook_rows AS ${itemsXmlQuery(styles, table)};
+    CREATE OR REPLACE TEMP TABLE workbook_pieces AS
+    SELECT kab, sheet, min(r) AS r, count(*) AS n, encode(string_agg(xml, '' ORDER BY r)) AS xml
+    FROM temp.main.workbook_rows GROUP BY kab, sheet, (r - 2) // ${PIECE_ROWS}
+    ORDER BY kab, sheet, r;
+    DROP TABLE temp.main.workbook_rows`);
+  const pending = new Compression(MAX_UNCOMPRESSED);
+  try {
+    const pieces = new Pieces(
+      await db.connection.stream('SELECT kab, sheet, r, n, xml FROM temp.main.workbook_pieces'),
+    );
+    for (const { spec, finished } of workbooks) {
+      const file = new WorkbookFile(spec);
+      for (const sheet of Object.keys(SHEETS) as SheetName[]) {
+        const n = spec.counts.filter((c) => c.sheet === sheet).reduce((sum, c) => sum + Number(c.n), 0);
+        const begun = file.beginSheet(sheet, n);
+        if (begun && !sameStyles(begun, styles[sheet])) {
+          throw new Error(`workbook ${spec.kab}: sheet ${sheet} has other style ids than the first workbook`);
+        }
+        for await (const piece of pieces.take(spec.kab, sheet, n)) {
+          await pending.add(piece.xml.length, file.addXml(piece.xml, piece.rows));
+        }
+        // The sheet's closing parts follow its rows in the part's stream: nothing to wait for.
+        await file.endSheet();
+      }
+      await pending.add(0, file.finish().then(finished));
+    }
+    await pieces.end();
+    await pending.all();
+  } finally {
+    await pending.settled();
+    await db.exec('DROP TABLE IF EXISTS temp.main.workbook_pieces');
+  }
 }
 
-/** Rows from which the workbooks go to worker threads. */
-const WORKER_MIN_ROWS = 10_000;
+/**
+ * What the zips have been handed and not yet compressed, and the workbooks being finished: `add`
+ * waits while more than `limit` bytes wait. A failure surfaces at the next `add` or at `all`.
+ */
+class Compression {
+  private readonly waiting = new Set<Promise<void>>();
+  private bytes = 0;
+  private failure: unknown = null;
 
-/** WORKER_MIN_ROWS, or `PADAN_WORKBOOK_WORKER_ROWS` where it is set (0: always on workers). */
-function workerMinRows(): number {
-  return envCount('PADAN_WORKBOOK_WORKER_ROWS', WORKER_MIN_ROWS);
+  constructor(private readonly limit: number) {}
+
+  async add(bytes: number, done: Promise<void>): Promise<void> {
+    this.bytes += bytes;
+    const tracked: Promise<void> = done.then(
+      () => {
+        this.bytes -= bytes;
+        this.waiting.delete(tracked);
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+        this.waiting.delete(tracked);
+      },
+    );
+    this.waiting.add(tracked);
+    while (this.bytes > this.limit && this.waiting.size > 0) await Promise.race(this.waiting);
+    if (this.failure) throw this.failure;
+  }
+
+  async all(): Promise<void> {
+    await this.settled();
+    if (this.failure) throw this.failure;
+  }
+
+  async settled(): Promise<void> {
+    while (this.waiting.size > 0) await Promise.all(this.waiting);
+  }
 }
 
-/** Workbooks written at once on this thread, when there are no workers: their zlib runs off it. */
-const WORKBOOKS_AT_ONCE = 3;
-/** Worker threads at most, whatever the threads: each holds a V8 heap and exceljs' buffers. */
-const MAX_WORKERS = 8;
-/** Chunks of rows posted to a worker ahead of its answers: it renders one while the next is fetched. */
-const CHUNKS_AHEAD = 2;
+function sameStyles(a: SheetStyles, b: SheetStyles): boolean {
+  return a.row === b.row && a.cells.length === b.cells.length && a.cells.every((c, i) => c === b.cells[i]);
+}
+
+/**
+ * The pieces of `writeWorkbooks` taken a sheet at a time, each checked to be the one expected: the
+ * sheet's kab/kota and name, its rows numbered on from 2 (the header is row 1).
+ */
+class Pieces {
+  private chunk: DuckDBDataChunk | null = null;
+  private at = 0;
+
+  constructor(private readonly result: DuckDBResult) {}
+
+  /** The pieces of `kab`'s `n` rows of `sheet`: their XML, as bytes, and their rows. */
+  async *take(kab: string, sheet: SheetName, n: number): AsyncGenerator<{ xml: Uint8Array; rows: number }> {
+    let r = 2;
+    while (r < n + 2) {
+      if (!this.chunk || this.at >= this.chunk.rowCount) {
+        this.chunk = await this.result.fetchChunk();
+        this.at = 0;
+        if (!this.chunk || this.chunk.rowCount === 0) {
+          throw new Error(`workbook ${kab}: sheet ${sheet} has ${r - 2} rows of ${n}`);
+        }
+      }
+      const chunk = this.chunk;
+      const i = this.at++;
+      const value = (k: number) => chunk.getColumnVector(k).getItem(i);
+      const rows = Number(value(3));
+      if (value(0) !== kab || value(1) !== sheet || Number(value(2)) !== r || r + rows > n + 2) {
+        throw new Error(`workbook ${kab}: sheet ${sheet} row ${r}: the rows came out of order`);
+      }
+      r += rows;
+      yield { xml: (value(4) as DuckDBBlobValue).bytes, rows };
+    }
+  }
+
+  /** Every piece taken: the query must have none left. */
+  async end(): Promise<void> {
+    const left = this.chunk ? this.chunk.rowCount - this.at : 0;
+    const next = left > 0 ? this.chunk : await this.result.fetchChunk();
+    if (next && next.rowCount > 0) throw new Error('workbooks: rows left over that no workbook took');
+  }
+}
 
 /**
  * The field a PERBAIKI corrects, per item: the correction's own field; for a deactivation the NIK
@@ -111,13 +242,14 @@ const KOLOM_SQL = `CASE
   END`;
 
 /**
- * One table with every item of every workbook, in the order the sheets show them, with what an
+ * One table with every item of every workbook, in the order the sheets show them (temporary: the
+ * workbooks are written from it on this connection, and nothing reads it after), with what an
  * operator needs to find the person: names of desa and kecamatan from the region reference (the
  * typed names where the region did not resolve), NIK and KK as typed in SIKS-NG.
  */
 async function prepareItems(db: Db): Promise<void> {
   await db.exec(`
-    CREATE OR REPLACE TABLE workbook_items AS
+    CREATE OR REPLACE TEMP TABLE workbook_items AS
     WITH items AS (
       SELECT 'Nonaktif' AS sheet, id_dtks, reason, NULL AS field, NULL AS old_value, NULL AS new_value,
         NULL::DOUBLE AS confidence, scope, kept_id_dtks, moved_to, evidence, NULL AS suggested_action,
@@ -140,7 +272,8 @@ async function prepareItems(db: Db): Promise<void> {
     item_calon AS (
       SELECT * FROM dukcapil
       WHERE _baris IN (SELECT candidate_baris FROM items WHERE reason = 'MATCH_UNCERTAIN')
-    )
+    ),
+    q AS (
     SELECT s.sheet, coalesce(d.kode_kabupaten, left(s.wilayah, 5), '${NO_REGION}') AS kab, k.nama AS kab_nama,
       d.id_dtks, d.id_keluarga, r.nama, r.nik, r.no_kk,
       coalesce(strftime(d.tgl_lahir, '%Y-%m-%d'), r.tgl_lahir) AS tgl_lahir,
@@ -151,7 +284,8 @@ async function prepareItems(db: Db): Promise<void> {
       ${labelSql('s.scope', CAKUPAN)} AS cakupan, s.kept_id_dtks,
       CASE WHEN s.moved_to IS NOT NULL THEN coalesce(mv.nama || ', Kec. ' || mc.nama || ' (' || s.moved_to || ')', s.moved_to) END AS pindah_ke,
       ${labelSql('s.field', KOLOM)} AS kolom_label, s.old_value AS nilai_lama, s.new_value AS nilai_baru,
-      s.confidence AS keyakinan,
+      -- Four decimals: the sheet shows a percentage, and the row's XML writes it as JavaScript would.
+      round(s.confidence, 4) AS keyakinan,
       s.evidence AS bukti,
       coalesce(s.suggested_action, ${defaultSaran()}) AS saran,
       cd.nik AS calon_nik, cd.nama AS calon_nama,
@@ -171,196 +305,15 @@ async function prepareItems(db: Db): Promise<void> {
     -- An equality on the left side's value: a condition testing s.reason in the ON clause would
     -- turn this into a nested-loop join over every item and every Dukcapil record.
     LEFT JOIN item_calon cd ON cd._baris = CASE WHEN s.reason = 'MATCH_UNCERTAIN' THEN s.candidate_baris END
-    ORDER BY kab, s.sheet, _kec NULLS LAST, _desa NULLS LAST, d.id_keluarga, d._baris, s.kunci`);
+    )
+    -- _r: the row's number in its sheet, the header being row 1.
+    SELECT *, (row_number() OVER (PARTITION BY kab, sheet
+        ORDER BY _kec NULLS LAST, _desa NULLS LAST, id_keluarga, _baris, kunci) + 1)::INTEGER AS _r
+    FROM q
+    ORDER BY kab, sheet, _r`);
 }
 
 function defaultSaran(): string {
   return `CASE s.sheet WHEN 'Nonaktif' THEN 'Periksa; bila keliru pilih TOLAK, bila NIK salah pilih PERBAIKI'
     WHEN 'Perbaikan' THEN 'Periksa nilai baru; bila keliru pilih TOLAK' ELSE 'Periksa dan putuskan' END`;
-}
-
-async function writeWorkbook(
-  ctx: ReportContext,
-  kab: string,
-  kabNama: string | null,
-  counts: WorkbookSpec['counts'],
-  open: (spec: WorkbookSpec) => Promise<WorkbookSink>,
-): Promise<void> {
-  const name = `regions/${kab}.xlsx`;
-  const tmp = ctx.out.temporary(name);
-  await mkdir(ctx.out.path('regions'), { recursive: true });
-  const connection = await ctx.db.connectAnother();
-  try {
-    const sink = await open({
-      file: tmp,
-      kab,
-      kabNama,
-      runId: ctx.run.runId,
-      referenceDate: ctx.run.referenceDate,
-      counts,
-    });
-    await streamSheets(connection, kab, sink);
-    const rows = await sink.finish();
-    await rename(tmp, ctx.out.path(name));
-    await ctx.out.recorded(name, { rows });
-  } finally {
-    connection.closeSync();
-  }
-}
-
-/**
- * A workbook's sheets, each begun, given its rows a chunk at a time and ended, in SHEETS' order,
- * from one query over `workbook_items`. One query per sheet, and one more for the counts, scanned
- * the table four times per workbook, and the worker threads waited for rows a third of their time.
- */
-async function streamSheets(connection: DuckDBConnection, kab: string, sink: WorkbookSink): Promise<void> {
-  const sheets = Object.keys(SHEETS) as SheetName[];
-  // Each row comes as one JSON array, rendered by DuckDB on its threads: decoding the cells one
-  // by one into JavaScript values took 17.8 s of the JS thread for a 1M run's 460k items, one JSON
-  // text per row and JSON.parse per chunk 4.1 s (measured). A number stays a number.
-  const columns = (sheet: SheetName) =>
-    SHEETS[sheet]
-      .filter((c) => c.key !== 'cek')
-      .map((c) => (c.kind === 'number' ? c.key : `CAST(${c.key} AS VARCHAR)`))
-      .join(', ');
-  const row = `CASE sheet ${sheets.map((s) => `WHEN '${s}' THEN CAST(json_array(${columns(s)}) AS VARCHAR)`).join(' ')} END`;
-  // No ORDER BY: workbook_items is stored in the sheets' order (prepareItems) and the database keeps
-  // insertion order (preserve_insertion_order), so a filtered scan gives the rows in it. A sort here
-  // sorted again what was sorted, and held a kabupaten's sheet in memory, three workbooks at once.
-  const result = await connection.stream(`SELECT sheet, ${row} AS row FROM workbook_items WHERE kab = $kab`, {
-    kab,
-  });
-  let current = -1;
-  const ahead: Promise<void>[] = [];
-  const post = async (parts: string[]) => {
-    const posted = sink.addRows(`[${parts.join(',')}]`);
-    // Awaited below, in order; the handler keeps an early failure from counting as unhandled.
-    posted.catch(() => {});
-    ahead.push(posted);
-    if (ahead.length >= CHUNKS_AHEAD) await ahead.shift();
-  };
-  // End the sheet being written and begin the next ones up to `index` (a sheet without rows is
-  // written empty, with its header).
-  const advanceTo = async (index: number) => {
-    while (current < index) {
-      if (current >= 0) {
-        for (const posted of ahead.splice(0)) await posted;
-        await sink.endSheet();
-      }
-      current++;
-      await sink.beginSheet(sheets[current] as SheetName);
-    }
-  };
-  try {
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const names = chunk.getColumnVector(0);
-      const rows = chunk.getColumnVector(1);
-      let parts: string[] = [];
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const index = sheets.indexOf(names.getItem(i) as SheetName);
-        if (index < 0 || index < current)
-          throw new Error(
-            `workbook ${kab}: the items are not in the sheets' order (${String(names.getItem(i))})`,
-          );
-        if (index > current) {
-          if (parts.length > 0) await post(parts);
-          parts = [];
-          await advanceTo(index);
-        }
-        parts.push(rows.getItem(i) as string);
-      }
-      if (parts.length > 0) await post(parts);
-    }
-    await advanceTo(sheets.length - 1);
-    for (const posted of ahead.splice(0)) await posted;
-    await sink.endSheet();
-  } finally {
-    await Promise.allSettled(ahead);
-  }
-}
-
-/** A workbook being rendered, here or on a worker thread: WorkbookFile's calls, as promises. */
-interface WorkbookSink {
-  beginSheet(sheet: SheetName): Promise<void>;
-  addRows(json: string): Promise<void>;
-  endSheet(): Promise<number>;
-  finish(): Promise<number>;
-}
-
-/** The worker script, compiled beside this file (null from source: rendered on this thread). */
-const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, './workbook-worker.js');
-
-/** The worker threads that render workbooks, one workbook each at a time; none renders here. */
-class Renderers {
-  private readonly idle: RenderWorker[];
-  private constructor(private readonly workers: RenderWorker[]) {
-    this.idle = [...workers];
-  }
-
-  static async start(count: number): Promise<Renderers> {
-    if (!WORKER_SCRIPT || count === 0) return new Renderers([]);
-    return new Renderers(Array.from({ length: count }, () => new RenderWorker(WORKER_SCRIPT)));
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** Run `write` with a way to open a workbook on a free worker (or here, without workers). */
-  async use<T>(write: (open: (spec: WorkbookSpec) => Promise<WorkbookSink>) => Promise<T>): Promise<T> {
-    if (this.workers.length === 0) return write(async (spec) => localSink(new WorkbookFile(spec)));
-    const worker = this.idle.pop();
-    if (!worker) throw new Error('workbooks: more workbooks at once than worker threads');
-    try {
-      return await write(async (spec) => worker.open(spec));
-    } finally {
-      this.idle.push(worker);
-    }
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
-function localSink(file: WorkbookFile): WorkbookSink {
-  return {
-    beginSheet: async (sheet) => file.beginSheet(sheet),
-    addRows: async (json) => file.addRows(json),
-    endSheet: () => file.endSheet(),
-    finish: () => file.finish(),
-  };
-}
-
-/** One worker thread rendering one workbook at a time. */
-class RenderWorker {
-  private readonly calls: WorkerCalls<Omit<WorkbookCall, 'id'>, number | undefined>;
-
-  constructor(script: URL) {
-    this.calls = new WorkerCalls(script, 'district workbook');
-  }
-
-  private call(op: WorkbookCall['op'], arg?: unknown): Promise<number | undefined> {
-    return this.calls.call({ op, arg } as Omit<WorkbookCall, 'id'>);
-  }
-
-  async open(spec: WorkbookSpec): Promise<WorkbookSink> {
-    await this.call('open', spec);
-    return {
-      beginSheet: async (sheet) => {
-        await this.call('beginSheet', sheet);
-      },
-      addRows: async (json) => {
-        await this.call('addRows', json);
-      },
-      endSheet: async () => (await this.call('endSheet')) as number,
-      finish: async () => (await this.call('finish')) as number,
-    };
-  }
-
-  terminate(): Promise<void> {
-    return this.calls.terminate();
-  }
 }
