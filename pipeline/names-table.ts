@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { sqlIdent } from './db.js';
-import { type NameBatch, normaliseBatch } from './names-batch.js';
+import { KEY_SEPARATOR, type NameBatch, normaliseBatch } from './names-batch.js';
 import type { NameCall } from './names-worker.js';
 import { compiledWorkerScript, envCount, WorkerCalls } from './worker-thread.js';
 
@@ -64,14 +64,11 @@ export async function buildNamesTable(
       .map((s) => `SELECT CAST(${sqlIdent(s.column)} AS VARCHAR) AS nama_asal FROM ${sqlIdent(s.table)}`)
       .join('\n      UNION ALL ');
 
-  // Lists through the appender cost about six times as much as text (measured), so tokens and
-  // phonetic keys travel as space-separated text and are split in SQL below. The stage is a
-  // temporary table: it is rewritten into the target right after, and appending to a stored
+  // Lists through the appender cost about six times as much as text (measured), so a name's keys
+  // travel as one text (NameBatch) and are split in SQL below. The stage is a temporary table: it is rewritten into the target right after, and appending to a stored
   // table compressed and wrote the rows on this thread (endRow, 1.9 s of a 1M run, 0.6 s into a
   // temporary one), which held up the workers.
-  await db.exec(
-    `CREATE OR REPLACE TEMP TABLE ${sqlIdent(stage)} (nama_asal VARCHAR, nama_norm VARCHAR, fonetik VARCHAR, inisial VARCHAR)`,
-  );
+  await db.exec(`CREATE OR REPLACE TEMP TABLE ${sqlIdent(stage)} (nama_asal VARCHAR, kunci VARCHAR)`);
   let distinct = 0;
   // JavaScript's share of the names (normalising, phonetic keys: 10 s of a 1M run's 20 s) runs on
   // worker threads once the names are many, while this thread streams and appends; batches are
@@ -90,12 +87,10 @@ export async function buildNamesTable(
     const pending: { names: string[]; keys: Promise<NameBatch> }[] = [];
     const appendFirst = async () => {
       const { names, keys } = pending.shift() as (typeof pending)[number];
-      const { norm, fonetik, inisial } = await keys;
+      const batch = (await keys).keys;
       for (let i = 0; i < names.length; i++) {
         appender.appendVarchar(names[i] as string);
-        appender.appendVarchar(norm[i] as string);
-        appender.appendVarchar(fonetik[i] as string);
-        appender.appendVarchar(inisial[i] as string);
+        appender.appendVarchar(batch[i] as string);
         appender.endRow();
       }
     };
@@ -144,7 +139,10 @@ export async function buildNamesTable(
       CASE WHEN nama_norm = '' THEN []::VARCHAR[] ELSE string_split(nama_norm, ' ') END AS tokens,
       CASE WHEN nama_norm = '' THEN []::VARCHAR[] ELSE string_split(fonetik, ' ') END AS fonetik,
       inisial
-    FROM temp.main.${sqlIdent(stage)};
+    FROM (
+      SELECT nama_asal, k[1] AS nama_norm, k[2] AS fonetik, k[3] AS inisial
+      FROM (SELECT nama_asal, string_split(kunci, chr(${KEY_SEPARATOR.charCodeAt(0)})) AS k FROM temp.main.${sqlIdent(stage)})
+    );
     DROP TABLE temp.main.${sqlIdent(stage)}`);
 
   const frequencyTable = options.frequencyTable ?? 'name_token_freq';

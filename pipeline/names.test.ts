@@ -5,6 +5,7 @@ import {
   jaroWinkler,
   joinedForm,
   NAME_KEY_VERSION,
+  nameKeys,
   nameSimilarity,
   nameTokens,
   normaliseName,
@@ -392,6 +393,47 @@ describe('tokens, joined form, initials, phonetic keys', () => {
     expect(phoneticKey('CUCU')).not.toBe(phoneticKey('KUKU'));
     expect(phoneticKey('SYAHRIR')).toBe(phoneticKey('SHAHRIR'));
     expect(phoneticKey('CAHYO')).toMatch(/^X/);
+  });
+});
+
+describe('nameKeys', () => {
+  // Plain names take nameKeys' short path: titles first and last, H as a title and as an initial,
+  // degrees that read as initials, old spellings, variants, the leading M and ST; then names that
+  // are not plain and go the whole way.
+  const names = [
+    'SUPARMAN',
+    'siti aminah',
+    'Haji Muhammad Yusuf',
+    'H SUPARMAN',
+    'HJ H SITI',
+    'BUDI H SANTOSO',
+    'BUDI SANTOSO SE',
+    'SE',
+    'H',
+    'IBU',
+    'DRS IR HAJI SOEKARNO MM',
+    'M YUSUF',
+    'ST AMINAH',
+    'M',
+    'DJOKO TJAHJONO',
+    'MOCHAMAD ACHMAD NOOR',
+    'NJOMAN CHANDRA',
+    'AMA LIMA',
+    'CHRISTINA KHOIRUL',
+    'H. SUPARMAN',
+    'SUPARMAN, S.PD',
+    "MA'RUF AMIN",
+    '  SITI  AMINAH ',
+    'José Sántos',
+    'NUR-HAYATI',
+  ];
+  it.each(names)('gives %j the keys of normaliseName, phoneticKey and initials', (raw) => {
+    const norm = normaliseName(raw);
+    expect(nameKeys(raw)).toEqual({
+      norm,
+      fonetik: nameTokens(norm).map(phoneticKey),
+      inisial: initials(norm),
+    });
   });
 });
 

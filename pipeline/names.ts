@@ -457,6 +457,66 @@ export function normaliseName(raw: string | null | undefined): string {
   return words.join(' ');
 }
 
+/** A name's comparison keys: `normaliseName`, its tokens' phonetic keys, their initials. */
+export interface NameKeys {
+  norm: string;
+  fonetik: string[];
+  inisial: string;
+}
+
+/**
+ * The keys of a raw name, as `normaliseName`, `phoneticKey` and `initials` give them. A plain name
+ * (letters in words with single spaces: 98 % of the distinct names of a 1M run) takes a short path
+ * with everything about a word looked up once per distinct word; any other goes the whole way.
+ * `names.test.ts` holds the two to the same keys.
+ */
+export function nameKeys(raw: string): NameKeys {
+  if (!PLAIN_NAME.test(raw)) {
+    const norm = normaliseName(raw);
+    const words = nameTokens(norm);
+    return { norm, fonetik: words.map(phoneticKey), inisial: words.map((w) => w[0]).join('') };
+  }
+  // The rules of normaliseName for a name without dots, commas or other characters: titles and
+  // honorifics go, leading H too, degrees at the end; the rest are canonical tokens.
+  const words = raw.toUpperCase().split(' ').map(wordInfo);
+  let start = 0;
+  while (start < words.length && (words[start]?.kind === 'title' || words[start]?.kind === 'h')) start++;
+  let end = words.length;
+  while (end - 1 > start && (words[end - 1]?.kind === 'postnominal' || words[end - 1]?.kind === 'title'))
+    end--;
+  const kept: WordInfo[] = [];
+  for (let i = start; i < end; i++) if (words[i]?.kind !== 'title') kept.push(words[i] as WordInfo);
+  const first = kept[0];
+  if (first && kept.length >= 2) {
+    const expanded = LEADING_ABBREVIATIONS[first.canonical];
+    if (expanded) kept[0] = { kind: 'word', canonical: expanded, fonetik: phoneticKey(expanded) };
+  }
+  return {
+    norm: kept.map((w) => w.canonical).join(' '),
+    fonetik: kept.map((w) => w.fonetik),
+    inisial: kept.map((w) => w.canonical[0]).join(''),
+  };
+}
+
+/** Letters in words, one space between: no dot, comma, apostrophe, digit or other character. */
+const PLAIN_NAME = /^[A-Za-z]+(?: [A-Za-z]+)*$/;
+
+/** What a word of a plain name is: its kind, its canonical token and that token's phonetic key. */
+interface WordInfo {
+  kind: Kind;
+  canonical: string;
+  fonetik: string;
+}
+
+const wordCache = new Map<string, WordInfo>();
+
+function wordInfo(word: string): WordInfo {
+  return cached(wordCache, word, (w) => {
+    const canonical = canonicalToken(w);
+    return { kind: kindOf(w), canonical, fonetik: phoneticKey(canonical) };
+  });
+}
+
 /** The tokens of a normalised name. */
 export function nameTokens(normalised: string): string[] {
   return normalised === '' ? [] : normalised.split(' ');
