@@ -88,10 +88,12 @@ export const workbooks: Report = {
 
 /** Rows a piece of a sheet's XML holds: DuckDB joins them, and the zips take a piece at a time. */
 const PIECE_ROWS = 1024;
+/** Pieces read from DuckDB at a time (about 1 MB each). */
+const PIECES_AT_ONCE = 16;
 /**
  * Rows rendered at a time, per DuckDB thread: whole workbooks, about 1 KB of XML a row. DuckDB
  * scans a table a row group (122,880 rows) per thread at a time, so a smaller batch leaves threads
- * idle; it renders the next batch while this thread writes one, and neither holds more than one.
+ * idle; a larger one only holds more of DuckDB's memory.
  */
 const BATCH_ROWS_PER_THREAD = 122_880;
 /** Bytes of XML handed to the zips and not yet compressed, at most (then this thread waits). */
@@ -104,14 +106,13 @@ export interface WorkbookJob {
 }
 
 /**
- * The workbooks in `table`'s order (kab/kota, sheet, row), a batch of rows at a time.
- * DuckDB renders a batch's rows (`itemsXmlQuery`) and joins them into pieces of PIECE_ROWS rows on
- * its threads; this thread then hands each sheet its pieces, as bytes, while DuckDB renders the
- * next batch, and the zips compress on Node's thread pool, several workbooks at once, with at most
+ * The workbooks in `table`'s order (kab/kota, sheet, row), a batch of rows at a time. DuckDB
+ * renders a batch's rows (`itemsXmlQuery`) and joins them into pieces of PIECE_ROWS rows on its
+ * threads; then this thread hands each sheet its pieces, as bytes, PIECES_AT_ONCE read at a time,
+ * and the zips compress them on Node's thread pool, several workbooks at once, with at most
  * MAX_UNCOMPRESSED bytes waiting. Rendered all at once, the whole XML (about 1 KB a row, 1 GB with
- * its pieces at 1M rows) sat in DuckDB's memory, and nothing was written while DuckDB rendered it
- * (measured on a 1M run's items: 15.1 s all at once, 14.3 s in batches). `table` is a table of
- * `db`'s connection, in kab/kota order (a batch is a range of it).
+ * its pieces at 1M rows) sat in DuckDB's memory. `table` is a table of `db`'s connection, in
+ * kab/kota order (a batch is a range of it).
  */
 export async function writeWorkbooks(
   db: Db,
@@ -121,22 +122,15 @@ export async function writeWorkbooks(
 ): Promise<void> {
   const pending = new Compression(MAX_UNCOMPRESSED);
   const threads = await db.count("SELECT current_setting('threads')::BIGINT");
-  const batches = inBatches(workbooks, Math.max(threads, 1) * BATCH_ROWS_PER_THREAD);
-  let rendering: Promise<Piece[]> | null = null;
   try {
-    for (const [i, batch] of batches.entries()) {
-      rendering ??= renderBatch(db, batch, styles, table);
-      const pieces: Piece[] = await rendering;
-      const next = batches[i + 1];
-      rendering = next ? renderBatch(db, next, styles, table) : null;
-      // A failure of the next batch surfaces when it is awaited.
-      rendering?.catch(() => {});
-      await writeBatch(batch, pieces, styles, pending);
+    for (const batch of inBatches(workbooks, Math.max(threads, 1) * BATCH_ROWS_PER_THREAD)) {
+      await renderBatch(db, batch, styles, table);
+      await writeBatch(batch, readPieces(db), styles, pending);
     }
     await pending.all();
   } finally {
-    await rendering?.catch(() => {});
     await pending.settled();
+    await db.exec('DROP TABLE IF EXISTS temp.main.workbook_pieces');
   }
 }
 
@@ -172,13 +166,13 @@ interface Piece {
   xml: Uint8Array;
 }
 
-/** A batch's rows rendered by DuckDB, as pieces in the table's order. */
+/** A batch's rows rendered by DuckDB into `workbook_pieces`, numbered (`i`) in the table's order. */
 async function renderBatch(
   db: Db,
   batch: WorkbookJob[],
   styles: Record<SheetName, SheetStyles>,
   table: string,
-): Promise<Piece[]> {
+): Promise<void> {
   const first = sqlString(batch[0]?.spec.kab ?? '');
   const last = sqlString(batch[batch.length - 1]?.spec.kab ?? '');
   // Two steps: the pieces' ordered join made in the same query as the rows ran on one thread.
@@ -186,31 +180,40 @@ async function renderBatch(
     CREATE OR REPLACE TEMP TABLE workbook_rows AS
     ${itemsXmlQuery(styles, `(SELECT * FROM ${table} WHERE kab BETWEEN ${first} AND ${last})`)};
     CREATE OR REPLACE TEMP TABLE workbook_pieces AS
-    SELECT kab, sheet, min(r) AS r, count(*) AS n, encode(string_agg(xml, '' ORDER BY r)) AS xml
-    FROM temp.main.workbook_rows GROUP BY kab, sheet, (r - 2) // ${PIECE_ROWS}
-    ORDER BY kab, sheet, r;
+    SELECT row_number() OVER (ORDER BY kab, sheet, r) AS i, * FROM (
+      SELECT kab, sheet, min(r) AS r, count(*) AS n, encode(string_agg(xml, '' ORDER BY r)) AS xml
+      FROM temp.main.workbook_rows GROUP BY kab, sheet, (r - 2) // ${PIECE_ROWS})
+    ORDER BY i;
     DROP TABLE temp.main.workbook_rows`);
-  const reader = await db.connection.runAndReadAll(
-    'SELECT kab, sheet, r, n, xml FROM temp.main.workbook_pieces',
-  );
-  await db.exec('DROP TABLE temp.main.workbook_pieces');
-  return reader.getRows().map(([kab, sheet, r, n, xml]) => ({
-    kab: kab as string,
-    sheet: sheet as string,
-    r: Number(r),
-    n: Number(n),
-    xml: (xml as DuckDBBlobValue).bytes,
-  }));
+}
+
+/** The pieces of `workbook_pieces` in order, PIECES_AT_ONCE read at a time. */
+async function* readPieces(db: Db): AsyncGenerator<Piece> {
+  for (let i = 1; ; i += PIECES_AT_ONCE) {
+    const reader = await db.connection.runAndReadAll(
+      `SELECT kab, sheet, r, n, xml FROM temp.main.workbook_pieces WHERE i >= ${i} AND i < ${i + PIECES_AT_ONCE} ORDER BY i`,
+    );
+    const rows = reader.getRows();
+    for (const [kab, sheet, r, n, xml] of rows) {
+      yield {
+        kab: kab as string,
+        sheet: sheet as string,
+        r: Number(r),
+        n: Number(n),
+        xml: (xml as DuckDBBlobValue).bytes,
+      };
+    }
+    if (rows.length < PIECES_AT_ONCE) return;
+  }
 }
 
 /** A batch's workbooks from its pieces, each checked to be the one expected. */
 async function writeBatch(
   batch: WorkbookJob[],
-  pieces: Piece[],
+  pieces: AsyncGenerator<Piece>,
   styles: Record<SheetName, SheetStyles>,
   pending: Compression,
 ): Promise<void> {
-  let at = 0;
   for (const { spec, finished } of batch) {
     const file = new WorkbookFile(spec);
     for (const sheet of Object.keys(SHEETS) as SheetName[]) {
@@ -221,7 +224,7 @@ async function writeBatch(
       }
       // Rows 2, 3, ... after the header, in pieces of this workbook's sheet.
       for (let r = 2; r < n + 2; ) {
-        const piece = pieces[at++];
+        const { value: piece } = await pieces.next();
         if (
           !piece ||
           piece.kab !== spec.kab ||
@@ -239,7 +242,7 @@ async function writeBatch(
     }
     await pending.add(0, file.finish().then(finished));
   }
-  if (at !== pieces.length) throw new Error('workbooks: rows left over that no workbook took');
+  if (!(await pieces.next()).done) throw new Error('workbooks: rows left over that no workbook took');
 }
 
 /**
