@@ -71,7 +71,8 @@ export function filterColumns(filter: string | undefined, alias: 'l' | 'r'): str
 /**
  * Candidate pairs: the union over blocking rules of equi-joins on the rule keys, each pair once with the
  * bitmask of the rules that produced it. Keys shared by more right rows than a rule's cap are dropped
- * (and listed in `<prefix>_dropped_blocks`), which bounds the candidates per left row by the sum of caps.
+ * (and listed in `<prefix>_dropped_blocks`, those a left row has), which bounds the candidates per
+ * left row by the sum of caps.
  */
 export async function buildCandidates(
   db: Db,
@@ -90,20 +91,24 @@ export async function buildCandidates(
     const rList = await isListKey(db, rule.rightKey, s.right.table, 'r');
     // Keys are joined as values, not as hash(key): DuckDB's string hash collides on near-identical keys
     // (e.g. 'PRASETYO/1978-02-05' and 'PRASETYA/1978-08-05'), which would merge blocks and drop them wrongly.
-    const lk = keysSql(s.left.table, 'l', s.left.id, rule.leftKey, lList, filterColumns(rule.filter, 'l'));
+    let lk = keysSql(s.left.table, 'l', s.left.id, rule.leftKey, lList, filterColumns(rule.filter, 'l'));
     const rk = keysSql(s.right.table, 'r', s.right.id, rule.rightKey, rList, filterColumns(rule.filter, 'r'));
     let rightKeys = `(${rk})`;
     if (rule.maxBlockSize !== undefined) {
-      // The right side's keys are computed once, for the block sizes and the join: at a million
-      // records the keys of nik_hampir (seven a record) took as long to compute as to join.
+      // The left side's keys first: only the right rows that share one are kept, counted and
+      // joined. The left rows compared are a tenth of a run's; counting the blocks of every right
+      // record and keeping their keys (seven a record for nik_hampir) was most of blocking.
+      const leftKeys = tableName(s.prefix, `left_keys_${i}`);
+      await db.exec(`CREATE OR REPLACE TEMP TABLE ${leftKeys} AS ${lk}`);
+      lk = `SELECT * FROM ${leftKeys}`;
       const keys = tableName(s.prefix, `keys_${i}`);
-      await db.exec(`CREATE OR REPLACE TEMP TABLE ${keys} AS ${rk}`);
+      await db.exec(`CREATE OR REPLACE TEMP TABLE ${keys} AS
+        SELECT * FROM (${rk}) WHERE __k IN (SELECT __k FROM ${leftKeys})`);
       rightKeys = keys;
       // Block sizes are counted on the right side: that is what each left row would be compared with.
       const big = tableName(s.prefix, `big_${i}`);
       await db.exec(`CREATE OR REPLACE TEMP TABLE ${big} AS
         SELECT __k, count(*) AS size FROM ${keys} GROUP BY __k HAVING count(*) > ${rule.maxBlockSize}`);
-      // Usually nothing is dropped: then the left keys are not scanned again.
       if ((await db.count(`SELECT count(*) FROM ${big}`)) > 0) {
         await db.exec(`INSERT INTO ${dropped}
           SELECT ${sqlString(rule.name)}, ${i}, b.__k::VARCHAR, b.size, count(lk.__id)
@@ -122,8 +127,9 @@ export async function buildCandidates(
   await db.exec(`CREATE OR REPLACE TABLE ${candidates} AS
     SELECT l_id, r_id, bit_or(bit) AS rules FROM (${perRule.join('\nUNION ALL\n')}) GROUP BY l_id, r_id`);
   for (const i of s.blocking.keys()) {
-    await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, `big_${i}`)}`);
-    await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, `keys_${i}`)}`);
+    for (const t of [`big_${i}`, `keys_${i}`, `left_keys_${i}`]) {
+      await db.exec(`DROP TABLE IF EXISTS ${tableName(s.prefix, t)}`);
+    }
   }
 
   const leftRows = await db.count(`SELECT count(*) FROM ${s.left.table}`);
