@@ -1,6 +1,7 @@
 import { mkdir, rename } from 'node:fs/promises';
-import type { DuckDBBlobValue } from '@duckdb/node-api';
+import type { DuckDBBlobValue, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { type Db, sqlString } from '../pipeline/db.js';
+import { parseSize } from '../pipeline/memory.js';
 import { ALASAN, CAKUPAN, KOLOM, labelSql } from './labels.js';
 import type { Report } from './report.js';
 import {
@@ -86,16 +87,17 @@ export const workbooks: Report = {
   },
 };
 
-/** Rows a piece of a sheet's XML holds: DuckDB joins them, and the zips take a piece at a time. */
+/** Rows handed to a zip at a time (about 1 MB of XML). */
 const PIECE_ROWS = 1024;
-/** Pieces read from DuckDB at a time (about 1 MB each). */
-const PIECES_AT_ONCE = 16;
 /**
  * Rows rendered at a time, per DuckDB thread: whole workbooks, about 1 KB of XML a row. DuckDB
  * scans a table a row group (122,880 rows) per thread at a time, so a smaller batch leaves threads
- * idle; a larger one only holds more of DuckDB's memory.
+ * idle; a batch is also at most a sixteenth of DuckDB's memory (BATCH_MEMORY_SHARE).
  */
 const BATCH_ROWS_PER_THREAD = 122_880;
+const BATCH_MEMORY_SHARE = 1 / 16;
+/** Bytes of XML a row is taken for when sizing a batch (1.1 KB on average at 1M rows). */
+const ROW_XML_BYTES = 1200;
 /** Bytes of XML handed to the zips and not yet compressed, at most (then this thread waits). */
 const MAX_UNCOMPRESSED = 64 * 2 ** 20;
 
@@ -107,9 +109,9 @@ export interface WorkbookJob {
 
 /**
  * The workbooks in `table`'s order (kab/kota, sheet, row), a batch of rows at a time. DuckDB
- * renders a batch's rows (`itemsXmlQuery`) and joins them into pieces of PIECE_ROWS rows on its
- * threads; then this thread hands each sheet its pieces, as bytes, PIECES_AT_ONCE read at a time,
- * and the zips compress them on Node's thread pool, several workbooks at once, with at most
+ * renders a batch's rows (`itemsXmlQuery`) on its threads into a temporary table; this thread then
+ * streams them, joins them into pieces of PIECE_ROWS rows and hands each sheet its pieces, as
+ * bytes, and the zips compress them on Node's thread pool, several workbooks at once, with at most
  * MAX_UNCOMPRESSED bytes waiting. Rendered all at once, the whole XML (about 1 KB a row, 1 GB with
  * its pieces at 1M rows) sat in DuckDB's memory. `table` is a table of `db`'s connection, in
  * kab/kota order (a batch is a range of it).
@@ -121,17 +123,32 @@ export async function writeWorkbooks(
   table = 'workbook_items',
 ): Promise<void> {
   const pending = new Compression(MAX_UNCOMPRESSED);
-  const threads = await db.count("SELECT current_setting('threads')::BIGINT");
   try {
-    for (const batch of inBatches(workbooks, Math.max(threads, 1) * BATCH_ROWS_PER_THREAD)) {
+    for (const batch of inBatches(workbooks, await batchRows(db))) {
       await renderBatch(db, batch, styles, table);
-      await writeBatch(batch, readPieces(db), styles, pending);
+      const rows = new XmlRows(
+        await db.connection.stream('SELECT kab, sheet, r, xml FROM temp.main.workbook_rows'),
+      );
+      await writeBatch(batch, rows, styles, pending);
     }
     await pending.all();
   } finally {
     await pending.settled();
-    await db.exec('DROP TABLE IF EXISTS temp.main.workbook_pieces');
+    await db.exec('DROP TABLE IF EXISTS temp.main.workbook_rows');
   }
+}
+
+/** Rows a batch holds: a row group per DuckDB thread, within a share of DuckDB's memory. */
+async function batchRows(db: Db): Promise<number> {
+  const setting = await db.one<{ threads: number; memory: string }>(
+    "SELECT current_setting('threads')::BIGINT AS threads, current_setting('memory_limit') AS memory",
+  );
+  const threads = Math.max(Number(setting?.threads ?? 1), 1);
+  const memory = parseSize(setting?.memory ?? '1GiB');
+  return Math.max(
+    PIECE_ROWS,
+    Math.min(threads * BATCH_ROWS_PER_THREAD, Math.floor((memory * BATCH_MEMORY_SHARE) / ROW_XML_BYTES)),
+  );
 }
 
 /** Rows of a workbook, by its counts. */
@@ -157,16 +174,7 @@ function inBatches(workbooks: WorkbookJob[], rows: number): WorkbookJob[][] {
   return batches;
 }
 
-/** A piece of a sheet: PIECE_ROWS rows (or the sheet's last) as UTF-8 XML, from row `r` on. */
-interface Piece {
-  kab: string;
-  sheet: string;
-  r: number;
-  n: number;
-  xml: Uint8Array;
-}
-
-/** A batch's rows rendered by DuckDB into `workbook_pieces`, numbered (`i`) in the table's order. */
+/** A batch's rows rendered by DuckDB into `workbook_rows`, in the table's order, as UTF-8 bytes. */
 async function renderBatch(
   db: Db,
   batch: WorkbookJob[],
@@ -175,42 +183,61 @@ async function renderBatch(
 ): Promise<void> {
   const first = sqlString(batch[0]?.spec.kab ?? '');
   const last = sqlString(batch[batch.length - 1]?.spec.kab ?? '');
-  // Two steps: the pieces' ordered join made in the same query as the rows ran on one thread.
+  // As bytes (encode): this thread hands them to the zips as they are, without decoding the text.
   await db.exec(`
     CREATE OR REPLACE TEMP TABLE workbook_rows AS
-    ${itemsXmlQuery(styles, `(SELECT * FROM ${table} WHERE kab BETWEEN ${first} AND ${last})`)};
-    CREATE OR REPLACE TEMP TABLE workbook_pieces AS
-    SELECT row_number() OVER (ORDER BY kab, sheet, r) AS i, * FROM (
-      SELECT kab, sheet, min(r) AS r, count(*) AS n, encode(string_agg(xml, '' ORDER BY r)) AS xml
-      FROM temp.main.workbook_rows GROUP BY kab, sheet, (r - 2) // ${PIECE_ROWS})
-    ORDER BY i;
-    DROP TABLE temp.main.workbook_rows`);
+    SELECT kab, sheet, r, encode(xml) AS xml
+    FROM (${itemsXmlQuery(styles, `(SELECT * FROM ${table} WHERE kab BETWEEN ${first} AND ${last})`)})`);
 }
 
-/** The pieces of `workbook_pieces` in order, PIECES_AT_ONCE read at a time. */
-async function* readPieces(db: Db): AsyncGenerator<Piece> {
-  for (let i = 1; ; i += PIECES_AT_ONCE) {
-    const reader = await db.connection.runAndReadAll(
-      `SELECT kab, sheet, r, n, xml FROM temp.main.workbook_pieces WHERE i >= ${i} AND i < ${i + PIECES_AT_ONCE} ORDER BY i`,
-    );
-    const rows = reader.getRows();
-    for (const [kab, sheet, r, n, xml] of rows) {
-      yield {
-        kab: kab as string,
-        sheet: sheet as string,
-        r: Number(r),
-        n: Number(n),
-        xml: (xml as DuckDBBlobValue).bytes,
-      };
+/**
+ * The rows of `workbook_rows` taken a sheet at a time, each checked to be the one expected: the
+ * sheet's kab/kota and name, numbered from 2 on (the header is row 1). The table keeps the order
+ * it was made in (preserve_insertion_order), which is workbook_items', so it is read without a sort.
+ */
+class XmlRows {
+  private chunk: DuckDBDataChunk | null = null;
+  private at = 0;
+
+  constructor(private readonly result: DuckDBResult) {}
+
+  /** The next `n` rows, `kab`'s of `sheet`, joined into pieces of up to PIECE_ROWS rows. */
+  async *take(kab: string, sheet: SheetName, n: number): AsyncGenerator<{ xml: Buffer; rows: number }> {
+    const parts: Uint8Array[] = [];
+    for (let r = 2; r < n + 2; r++) {
+      if (!this.chunk || this.at >= this.chunk.rowCount) {
+        this.chunk = await this.result.fetchChunk();
+        this.at = 0;
+        if (!this.chunk || this.chunk.rowCount === 0) {
+          throw new Error(`workbook ${kab}: sheet ${sheet} has ${r - 2} rows of ${n}`);
+        }
+      }
+      const chunk = this.chunk;
+      const i = this.at++;
+      const value = (k: number) => chunk.getColumnVector(k).getItem(i);
+      if (value(0) !== kab || value(1) !== sheet || value(2) !== r) {
+        throw new Error(`workbook ${kab}: sheet ${sheet} row ${r}: the rows came out of order`);
+      }
+      parts.push((value(3) as DuckDBBlobValue).bytes);
+      if (parts.length === PIECE_ROWS || r === n + 1) {
+        yield { xml: Buffer.concat(parts), rows: parts.length };
+        parts.length = 0;
+      }
     }
-    if (rows.length < PIECES_AT_ONCE) return;
+  }
+
+  /** Every row taken: the query must have none left. */
+  async end(): Promise<void> {
+    const left = this.chunk ? this.chunk.rowCount - this.at : 0;
+    const next = left > 0 ? this.chunk : await this.result.fetchChunk();
+    if (next && next.rowCount > 0) throw new Error('workbooks: rows left over that no workbook took');
   }
 }
 
-/** A batch's workbooks from its pieces, each checked to be the one expected. */
+/** A batch's workbooks from its rows. */
 async function writeBatch(
   batch: WorkbookJob[],
-  pieces: AsyncGenerator<Piece>,
+  rows: XmlRows,
   styles: Record<SheetName, SheetStyles>,
   pending: Compression,
 ): Promise<void> {
@@ -222,27 +249,15 @@ async function writeBatch(
       if (begun && !sameStyles(begun, styles[sheet])) {
         throw new Error(`workbook ${spec.kab}: sheet ${sheet} has other style ids than the first workbook`);
       }
-      // Rows 2, 3, ... after the header, in pieces of this workbook's sheet.
-      for (let r = 2; r < n + 2; ) {
-        const { value: piece } = await pieces.next();
-        if (
-          !piece ||
-          piece.kab !== spec.kab ||
-          piece.sheet !== sheet ||
-          piece.r !== r ||
-          r + piece.n > n + 2
-        ) {
-          throw new Error(`workbook ${spec.kab}: sheet ${sheet} row ${r}: the rows came out of order`);
-        }
-        r += piece.n;
-        await pending.add(piece.xml.length, file.addXml(piece.xml, piece.n));
+      for await (const piece of rows.take(spec.kab, sheet, n)) {
+        await pending.add(piece.xml.length, file.addXml(piece.xml, piece.rows));
       }
       // The sheet's closing parts follow its rows in the part's stream: nothing to wait for.
       await file.endSheet();
     }
     await pending.add(0, file.finish().then(finished));
   }
-  if (!(await pieces.next()).done) throw new Error('workbooks: rows left over that no workbook took');
+  await rows.end();
 }
 
 /**
