@@ -3,7 +3,7 @@
  * from a kept run's database: for measuring a change to the rendering without a whole run.
  *
  *   node dist/bench/ratio.js --pop DIR --repeat 1 --keep KEEP      # leaves KEEP/run0/padan.duckdb
- *   cp KEEP/run0/padan.duckdb /tmp/wb.duckdb                        # the bench writes a table in it
+ *   cp KEEP/run0/padan.duckdb /tmp/wb.duckdb                        # a copy: the run keeps its own
  *   node dist/bench/workbooks.js --db /tmp/wb.duckdb --out /tmp/wb --threads 2
  *
  * Prints the seconds. With the run's `--run-id` and `--reference-date` (its manifest.json), `cmp`
