@@ -65,9 +65,10 @@ export async function buildNamesTable(
       .join('\n      UNION ALL ');
 
   // Lists through the appender cost about six times as much as text (measured), so a name's keys
-  // travel as one text (NameBatch) and are split in SQL below. The stage is a temporary table: it is rewritten into the target right after, and appending to a stored
-  // table compressed and wrote the rows on this thread (endRow, 1.9 s of a 1M run, 0.6 s into a
-  // temporary one), which held up the workers.
+  // travel as one text (NameBatch) and are split in SQL below. The stage is a temporary table: it
+  // is rewritten into the target right after, and appending to a stored table compressed and wrote
+  // the rows on this thread (endRow, 1.9 s of a 1M run, 0.6 s into a temporary one), which held up
+  // the workers.
   await db.exec(`CREATE OR REPLACE TEMP TABLE ${sqlIdent(stage)} (nama_asal VARCHAR, kunci VARCHAR)`);
   let distinct = 0;
   // JavaScript's share of the names (normalising, phonetic keys: 10 s of a 1M run's 20 s) runs on

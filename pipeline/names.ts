@@ -412,20 +412,23 @@ function joinSpacedDegrees(tokens: Token[], from: number): Token[] {
   return out;
 }
 
-/** The tokens of the part before the first comma that belong to the name, as written. */
-function headParts(tokens: Token[]): string[] {
+/**
+ * The tokens of a name's head (before the first comma) that belong to the name: without the leading
+ * titles and H, the degrees at the end and titles anywhere.
+ */
+function inName<T extends { kind: Kind }>(tokens: T[]): T[] {
   let start = 0;
   while (start < tokens.length && (tokens[start]?.kind === 'title' || tokens[start]?.kind === 'h')) start++;
   let end = tokens.length;
   // Post-nominal degrees at the end, but never the last remaining token (a person called SE).
   while (end - 1 > start && (tokens[end - 1]?.kind === 'postnominal' || tokens[end - 1]?.kind === 'title'))
     end--;
-  const parts: string[] = [];
-  for (let i = start; i < end; i++) {
-    const token = tokens[i] as Token;
-    if (token.kind !== 'title') parts.push(...token.parts);
-  }
-  return parts;
+  return tokens.slice(start, end).filter((t) => t.kind !== 'title');
+}
+
+/** The parts of the head's tokens that belong to the name, as written. */
+function headParts(tokens: Token[]): string[] {
+  return inName(tokens).flatMap((t) => t.parts);
 }
 
 /** After a comma only plain words survive: titles, initial-like degrees and dotted abbreviations go. */
@@ -473,19 +476,11 @@ export interface NameKeys {
 export function nameKeys(raw: string): NameKeys {
   if (!PLAIN_NAME.test(raw)) {
     const norm = normaliseName(raw);
-    const words = nameTokens(norm);
-    return { norm, fonetik: words.map(phoneticKey), inisial: words.map((w) => w[0]).join('') };
+    return { norm, fonetik: nameTokens(norm).map(phoneticKey), inisial: initials(norm) };
   }
-  // The rules of normaliseName for a name without dots, commas or other characters: titles and
-  // honorifics go, leading H too, degrees at the end; the rest are canonical tokens.
-  const words = raw.toUpperCase().split(' ').map(wordInfo);
-  let start = 0;
-  while (start < words.length && (words[start]?.kind === 'title' || words[start]?.kind === 'h')) start++;
-  let end = words.length;
-  while (end - 1 > start && (words[end - 1]?.kind === 'postnominal' || words[end - 1]?.kind === 'title'))
-    end--;
-  const kept: WordInfo[] = [];
-  for (let i = start; i < end; i++) if (words[i]?.kind !== 'title') kept.push(words[i] as WordInfo);
+  // The rules of normaliseName for a name without dots, commas or other characters: the words that
+  // belong to the name (inName), as canonical tokens.
+  const kept = inName(raw.toUpperCase().split(' ').map(wordInfo));
   const first = kept[0];
   if (first && kept.length >= 2) {
     const expanded = LEADING_ABBREVIATIONS[first.canonical];

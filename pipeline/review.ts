@@ -165,8 +165,8 @@ async function readWorkbook(
           rowsSeen.set(sheet, (rowsSeen.get(sheet) ?? 0) + 1);
           checkRow(sheet, row, expected);
         };
-        // `_padan` first: its format says how the rows' check codes are made.
       },
+      // `_padan` first: its format says how the rows' check codes are made.
       { first: '_padan' },
     );
   } catch (error) {
