@@ -8,7 +8,7 @@ import type {
   LinkModel,
   ResolvedSettings,
 } from './settings.js';
-import { gammaExpr, levelGamma, tableName } from './sql.js';
+import { gammaExpr, levelGamma, sampleHash, tableName } from './sql.js';
 
 /** Pseudo-count per level (Jeffreys prior): an unseen level gets a small probability, never 0 or ∞ weight. */
 const PSEUDO = 0.5;
@@ -59,7 +59,7 @@ export async function estimateU(db: Db, s: ResolvedSettings, warnings: string[])
     // 1M of 1.56M Dukcapil records). The table's order does not matter: pairs find rows by number.
     return `CREATE OR REPLACE TEMP TABLE ${tableName(s.prefix, `u_${side}`)} AS
       WITH picked AS (
-        SELECT hash(hash(${id}, ${s.seed})) AS __padan_h, ${id} AS __padan_id FROM ${ref.table}
+        SELECT ${sampleHash(id, s.seed)} AS __padan_h, ${id} AS __padan_id FROM ${ref.table}
         ORDER BY __padan_h, __padan_id LIMIT ${s.uSampleSize}
       ),
       numbered AS (SELECT row_number() OVER (ORDER BY __padan_h, __padan_id) - 1 AS __padan_i, * FROM picked)

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from '../db.js';
 import { explainPair, formatWaterfall } from './explain.js';
-import { link } from './link.js';
+import { leftRowsRead, link } from './link.js';
 import type { LinkSettings } from './settings.js';
 import { syntheticSettings, syntheticTables } from './synthetic.js';
 
@@ -355,6 +355,32 @@ describe('training on a sample, scoring some rows', () => {
     const exactM = (model: typeof a.model, c: string) =>
       model.comparisons.find((p) => p.name === c)?.levels.find((l) => l.label === 'exact')?.m ?? 0;
     for (const c of ['a', 'b', 'c', 'd']) expect(exactM(a.model, c)).toBeCloseTo(exactM(full.model, c), 1);
+  });
+
+  it('gives the same model and scores from only the left rows it reads (leftRowsRead), told their number', async () => {
+    await syntheticTables(db);
+    const settings = {
+      ...syntheticSettings(),
+      trainingRows: 3000,
+      uSampleSize: 2500,
+      scoreLeft: 'l.id % 7 = 0',
+    };
+    const whole = await link(db, settings);
+    const scores = await dump(db, 'syn_scores');
+    await db.exec(
+      `CREATE TABLE syn_l_read AS SELECT * FROM syn_l WHERE id IN (${leftRowsRead(settings, 'syn_l')})`,
+    );
+    const read = await db.count('SELECT count(*) FROM syn_l_read');
+    // Scored rows, training rows and u's rows overlap but are each a part of the 10,000.
+    expect(read).toBeGreaterThan(3000);
+    expect(read).toBeLessThan(10_000 - 1000);
+    const part = await link(db, { ...settings, left: { table: 'syn_l_read', id: 'id', rows: 10_000 } });
+    expect(JSON.stringify(part.model)).toBe(JSON.stringify(whole.model));
+    expect(part.training).toEqual(whole.training);
+    expect(await dump(db, 'syn_scores')).toBe(scores);
+    // The rows in all are the side's, as given, not the part's.
+    expect(part.leftRows).toBe(10_000);
+    expect(whole.leftRows).toBe(10_000);
   });
 
   it('refuses a sample or a subset for a deduplication, where a pair is formed from both sides', async () => {

@@ -3,7 +3,16 @@ import { buildCandidates } from './blocking.js';
 import { aggregatePatterns, buildParams, estimateM, estimatePrior, estimateU } from './estimate.js';
 import type { LinkModel, LinkResult, LinkSettings, ResolvedSettings } from './settings.js';
 import { resolveSettings } from './settings.js';
-import { gammaSelect, priorWeight, scoreSelect, sqlDouble, tableName, tfPlan, tfTableSql } from './sql.js';
+import {
+  gammaSelect,
+  priorWeight,
+  sampleHash,
+  scoreSelect,
+  sqlDouble,
+  tableName,
+  tfPlan,
+  tfTableSql,
+} from './sql.js';
 
 /**
  * Probabilistic record linkage of two tables (or deduplication of one) in DuckDB.
@@ -21,7 +30,7 @@ export async function link(
   const warnings: string[] = [];
   const clock = timer();
   if (s.checkIds) await checkIds(db, s);
-  const leftRows = await db.count(`SELECT count(*) FROM ${s.left.table}`);
+  const leftRows = s.left.rows ?? (await db.count(`SELECT count(*) FROM ${s.left.table}`));
   // Which left rows are compared: those trained on (a sample when there are more rows than
   // trainingRows, else all; none with a stored model) and those scored (scoreLeft's, else all).
   // Both go through one blocking and one comparison pass; the roles then pick their pairs.
@@ -131,11 +140,40 @@ export async function link(
   };
 }
 
+/** The training rows' ids of `table` (alias l): at most trainingRows, in sampleHash's order. */
+function trainingSample(s: ResolvedSettings, table: string): string {
+  const id = `l.${sqlIdent(s.left.id)}`;
+  return `SELECT ${id} FROM ${table} AS l ORDER BY ${sampleHash(id, s.seed + 1)}, ${id} LIMIT ${s.trainingRows}`;
+}
+
+/**
+ * The ids of the left rows `link` reads, out of `population` (every left row, with the columns
+ * scoreLeft names): the rows scored, the training sample and the rows u is estimated on. A caller
+ * whose left rows are costly to make may make only these, giving their number in all as
+ * `left.rows`: each sample is the first rows of the population in sampleHash's order, so the rows
+ * read are the same and so is the result. Every row when link reads them all (no scoreLeft, no
+ * training sample, term frequencies counted on both sides, a deduplication).
+ */
+export function leftRowsRead(settings: LinkSettings, population: string): string {
+  const s = resolveSettings(settings);
+  const id = `l.${sqlIdent(s.left.id)}`;
+  const all = `SELECT ${id} FROM ${population} AS l`;
+  if (s.dedupe || s.tfSource === 'both' || s.scoreLeft === undefined) return all;
+  if (s.model) return `${all} WHERE coalesce((${s.scoreLeft}), false)`;
+  if (s.trainingRows === undefined) return all;
+  return [
+    `${all} WHERE coalesce((${s.scoreLeft}), false)`,
+    `SELECT * FROM (${trainingSample(s, population)})`,
+    `SELECT * FROM (${all} ORDER BY ${sampleHash(id, s.seed)}, ${id} LIMIT ${s.uSampleSize})`,
+  ].join('\nUNION ');
+}
+
 /** The settings with another left relation of the same columns (both sides when deduplicating). */
 function withLeft(s: ResolvedSettings, table: string): ResolvedSettings {
   return {
     ...s,
-    left: { ...s.left, table },
+    // `rows` is the whole side's: the relation given here holds the rows it holds.
+    left: { table, id: s.left.id },
     right: s.dedupe ? { ...s.right, table } : s.right,
   };
 }
@@ -153,11 +191,7 @@ async function comparedLeft(
 ): Promise<{ table: string; trained: number; scored: number }> {
   const table = tableName(s.prefix, 'compared_left');
   const id = `l.${sqlIdent(s.left.id)}`;
-  const train = sampled
-    ? `${id} IN (SELECT ${id} FROM ${s.left.table} AS l ORDER BY hash(hash(${id}, ${s.seed + 1})), ${id} LIMIT ${s.trainingRows})`
-    : s.model
-      ? 'false'
-      : 'true';
+  const train = sampled ? `${id} IN (${trainingSample(s, s.left.table)})` : s.model ? 'false' : 'true';
   const score = s.scoreLeft === undefined ? 'true' : `coalesce((${s.scoreLeft}), false)`;
   await db.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS
     SELECT * FROM (SELECT l.*, ${train} AS __padan_train, ${score} AS __padan_score FROM ${s.left.table} AS l)

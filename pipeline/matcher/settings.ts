@@ -102,6 +102,11 @@ export interface TableRef {
   table: string;
   /** The unique id column. */
   id: string;
+  /**
+   * The rows the side has in all, when `table` holds only the left rows `link` reads
+   * (`leftRowsRead`): counted in `table` when not given.
+   */
+  rows?: number;
 }
 
 export interface LinkSettings {

@@ -1,6 +1,14 @@
 import { sqlIdent } from '../db.js';
 import type { Comparison, LinkModel, LinkSettings, ResolvedSettings } from './settings.js';
 
+/**
+ * The order the samples draw rows in (the training rows, u's rows): a seeded hash of the id, then
+ * the id. The same rows whatever the threads or the rows' order.
+ */
+export function sampleHash(id: string, salt: number): string {
+  return `hash(hash(${id}, ${salt}))`;
+}
+
 /** A quoted output table name `<prefix>_<suffix>`. */
 export function tableName(prefix: string, suffix: string): string {
   return sqlIdent(`${prefix}_${suffix}`);
