@@ -59,11 +59,12 @@ export async function diffRuns(options: {
   try {
     const pq = (dir: string, f: string) => `read_parquet(${sqlString(join(dir, f))})`;
     await db.exec(`
-      -- One row per finding key (a rule may say two things about one row).
+      -- One row per finding key (a rule may say two things about one row). The diff is of members:
+      -- a finding about a region (REGION_OUTLIER, no id_dtks) is not one.
       CREATE TABLE f0 AS SELECT id_dtks, rule, reason, coalesce(field, '') AS field, min(kode_desa) AS kode_desa
-        FROM ${pq(previous, 'findings.parquet')} GROUP BY ALL;
+        FROM ${pq(previous, 'findings.parquet')} WHERE id_dtks IS NOT NULL GROUP BY ALL;
       CREATE TABLE f1 AS SELECT id_dtks, rule, reason, coalesce(field, '') AS field, min(kode_desa) AS kode_desa
-        FROM ${pq(current, 'findings.parquet')} GROUP BY ALL;
+        FROM ${pq(current, 'findings.parquet')} WHERE id_dtks IS NOT NULL GROUP BY ALL;
       CREATE TABLE s0 AS SELECT id_dtks, kode_desa, status, status_reason FROM ${pq(previous, 'dtks_corrected.parquet')};
       CREATE TABLE s1 AS SELECT id_dtks, kode_desa, status, status_reason FROM ${pq(current, 'dtks_corrected.parquet')};
       -- The rule that deactivated a row: the finding of its status reason.

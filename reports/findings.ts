@@ -1,9 +1,15 @@
 import { tableReport } from './report.js';
 
-/** `findings.parquet`: every finding of every rule with its evidence, for analysts. */
+/**
+ * `findings.parquet`: every finding of every rule with its evidence, for analysts: a row's findings
+ * in the input's order, then the findings about a region (REGION_OUTLIER), which have no row: their
+ * `wilayah` names the region, and their kab/kota is its first two parts. Ordered to the last column
+ * that tells two findings apart (`kunci` is unique), so that the file is the same from run to run.
+ */
 export const findings = tableReport({
   name: 'findings.parquet',
   audience: 'analysts',
-  query: `SELECT f.*, d.id_keluarga, d.kode_desa, d.kode_kabupaten FROM findings f JOIN dtks d USING (id_dtks)
-    ORDER BY d._baris, f.rule, f.field NULLS FIRST, f.evidence`,
+  query: `SELECT f.*, d.id_keluarga, d.kode_desa, coalesce(d.kode_kabupaten, left(f.wilayah, 5)) AS kode_kabupaten
+    FROM findings f LEFT JOIN dtks d USING (id_dtks)
+    ORDER BY d._baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence, f.kunci`,
 });

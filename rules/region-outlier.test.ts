@@ -1,5 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../pipeline/config.js';
+import { findings } from '../reports/findings.js';
+import { OutputDir, type ReportContext } from '../reports/report.js';
 import { dtks, dukcapil, type Plan, plan } from './testing.js';
 
 /** Kec. of Kab. Tegal with a desa each (Kemendagri 2025). */
@@ -99,6 +104,21 @@ describe('region.outlier', () => {
         kunci: expect.stringMatching(/^region\.outlier:33\.28\.03:[0-9a-f]{10}$/),
       },
     ]);
+  });
+
+  it('is in findings.parquet after the rows’ findings, with its region and kab/kota', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'padan-findings-'));
+    try {
+      await findings.write({ db: p.db, out: new OutputDir(dir) } as ReportContext);
+      const rows = await p.db.all<{ id_dtks: string | null; wilayah: string | null; kode_kabupaten: string }>(
+        `SELECT id_dtks, wilayah, kode_kabupaten FROM read_parquet('${join(dir, 'findings.parquet')}')`,
+      );
+      expect(rows.length).toBe(await p.db.count('SELECT count(*) FROM findings'));
+      expect(rows.at(-1)).toEqual({ id_dtks: null, wilayah: '33.28.03', kode_kabupaten: '33.28' });
+      expect(rows.slice(0, -1).every((r) => r.id_dtks !== null)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not score a level with too few peers (one kab/kota in the file)', async () => {
