@@ -26,5 +26,5 @@ export const CORRECTABLE_FIELDS = [
 export const corrections = tableReport({
   name: 'corrections.csv',
   audience: 'Pusdatin',
-  query: `SELECT ${CORRECTIONS_COLUMNS.join(', ')} FROM corrections ORDER BY _baris, field, rule`,
+  query: `SELECT ${CORRECTIONS_COLUMNS.join(', ')} FROM corrections ORDER BY _baris, field, rule, kunci`,
 });

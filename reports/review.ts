@@ -15,5 +15,5 @@ export const REVIEW_COLUMNS = [
 export const review = tableReport({
   name: 'review.csv',
   audience: 'dinas sosial',
-  query: `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, kode_desa, reason, rule, field, evidence`,
+  query: `SELECT ${REVIEW_COLUMNS.join(', ')} FROM reviews ORDER BY _baris, kode_desa, reason, rule, field, evidence, kunci`,
 });
