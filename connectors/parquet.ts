@@ -1,4 +1,4 @@
-import { type Db, sqlIdent, sqlString } from '../pipeline/db.js';
+import { Db, sqlIdent, sqlString } from '../pipeline/db.js';
 import { type Connector, type LoadedInput, type LoadOptions, UnreadableFile } from './connector.js';
 import { sha256File } from './scan.js';
 
@@ -8,26 +8,34 @@ export const parquet: Connector = {
   // Parquet files start (and end) with the magic bytes PAR1, whatever their name.
   sniff: (head) => head.subarray(0, 4).toString('latin1') === 'PAR1',
   async read(path, options) {
+    // The layout is checked first, as a CSV's header is: a file that is not readable Parquet, or has
+    // the wrong columns, is refused before it is hashed whole (gigabytes at the national scale).
+    const header = await parquetHeader(path);
+    const columns = options.mapHeader(header);
     const { sha256, bytes } = await sha256File(path, options.signal);
-    // Its columns are read with DuckDB, so the header is checked when the file is loaded.
-    return { load: (db) => loadParquet(db, path, options, { sha256, bytes }) };
+    return { load: (db) => loadParquet(db, path, options, { sha256, bytes, header, columns }) };
   },
 };
+
+/** The column names of a Parquet file, read from its footer by a DuckDB of its own (no run's yet). */
+async function parquetHeader(path: string): Promise<string[]> {
+  const db = await Db.open({ path: ':memory:', threads: 1 });
+  try {
+    return await parquetColumns(db, path);
+  } catch {
+    throw new UnreadableFile('not a readable Parquet file; export it again');
+  } finally {
+    db.close();
+  }
+}
 
 async function loadParquet(
   db: Db,
   path: string,
   options: LoadOptions,
-  file: { sha256: string; bytes: number },
+  file: { sha256: string; bytes: number; header: string[]; columns: string[] },
 ): Promise<LoadedInput> {
-  let header: string[];
-  try {
-    header = await parquetColumns(db, path);
-  } catch {
-    throw new UnreadableFile('not a readable Parquet file; export it again');
-  }
-  const columns = options.mapHeader(header);
-  const { sha256, bytes } = file;
+  const { sha256, bytes, header, columns } = file;
   const select = header
     .map((name, i) => `CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(columns[i] ?? name)}`)
     .join(', ');

@@ -233,6 +233,18 @@ describe('ingest Parquet', () => {
     const r = await db.one<Record<string, string>>('SELECT nik, "EXTRA ANGKA", _baris FROM raw_dtks');
     expect(r).toEqual({ nik: '0012345678901234', 'EXTRA ANGKA': '42', _baris: 1 });
   });
+
+  it('refuses wrong columns or a broken file when it is read, before any hashing or loading', async () => {
+    const path = join(dir, 'tanpa-nama.parquet');
+    const cols = HEADER.filter((h) => h !== 'NAMA').map((h) => `'x' AS "${h}"`);
+    await db.exec(`COPY (SELECT ${cols.join(', ')}) TO '${path}' (FORMAT parquet)`);
+    // readInput needs no database: the layout is checked on the file's footer alone.
+    await expect(readInput('dtks', path, { tempDir: dir })).rejects.toThrow(/tanpa-nama\.parquet.*"NAMA"/);
+    const broken = await write('rusak.parquet', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7)]));
+    await expect(readInput('dtks', broken, { tempDir: dir })).rejects.toThrow(
+      /rusak\.parquet: not a readable Parquet file/,
+    );
+  });
 });
 
 /** The file as lines, the rows loaded and the lines rejected, for the tests below. */
