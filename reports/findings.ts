@@ -9,7 +9,7 @@ import { tableReport } from './report.js';
 export const findings = tableReport({
   name: 'findings.parquet',
   audience: 'analysts',
-  query: `SELECT f.*, d.id_keluarga, d.kode_desa, coalesce(d.kode_kabupaten, left(f.wilayah, 5)) AS kode_kabupaten
+  query: `SELECT f.*, d.id_keluarga, d.kode_desa, CASE WHEN f.id_dtks IS NULL THEN left(f.wilayah, 5) ELSE d.kode_kabupaten END AS kode_kabupaten
     FROM findings f LEFT JOIN dtks d USING (id_dtks)
     ORDER BY d._baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence, f.kunci`,
 });
