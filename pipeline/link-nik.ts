@@ -343,8 +343,9 @@ export function linkSettings(config: Config): LinkSettings {
         // Of what was left, 1.03M of a 1M run's 2.9M candidates came from this rule alone and 4 of
         // them were the person, each with the same first-name sound. So a near NIK alone is not
         // enough: the first name's sound or the mother's name must agree too (a nickname, WAWAN for
-        // HERMAWAN, keeps the mother). Candidates 2.9M -> 1.9M, every decision the same; on the
-        // hard profile 6.6M -> 4.4M, one recovered NIK fewer of 182,716.
+        // HERMAWAN, keeps the mother). Candidates 2.9M -> 1.9M with every deactivation and correction
+        // the same (three uncertain candidates, each someone else, are no longer offered for
+        // review); on the hard profile 6.6M -> 4.4M, one recovered NIK fewer of 182,716.
         filter:
           'hamming(l.nik, r.nik) <= 2 AND (l.fonetik1 = r.fonetik1 OR l.nama_ibu_norm = r.nama_ibu_norm)',
       },
