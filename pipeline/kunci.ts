@@ -60,7 +60,7 @@ const RAW_DUKCAPIL = [
   'tgl_kematian',
 ];
 
-/** Fill `findings.kunci` for every finding. */
+/** Store the rules' findings as `main.findings`, each with its `kunci`. */
 export async function assignKunci(db: Db): Promise<void> {
   const part = (e: string) => `coalesce(CAST(${e} AS VARCHAR), '')`;
   const basis = [
@@ -82,7 +82,7 @@ export async function assignKunci(db: Db): Promise<void> {
     CREATE OR REPLACE TABLE main.findings AS
     WITH fd AS (
       SELECT f.*, d._baris AS d_baris, coalesce(f.candidate_baris, m.dukcapil_baris) AS rc_baris
-      FROM findings f
+      FROM temp.main.findings f
       -- A finding about a region (REGION_OUTLIER) has no row: its key is its region and rate.
       LEFT JOIN dtks d ON d.id_dtks = f.id_dtks
       LEFT JOIN matches m ON m.id_dtks = f.id_dtks AND m.status = 'PADAN'
@@ -94,5 +94,7 @@ export async function assignKunci(db: Db): Promise<void> {
     FROM fd f
     LEFT JOIN r ON r._baris = f.d_baris
     LEFT JOIN rc ON rc._baris = f.rc_baris
-    ORDER BY f.d_baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence`);
+    ORDER BY f.d_baris NULLS LAST, f.wilayah, f.rule, f.field NULLS FIRST, f.evidence;
+    -- The rules' findings, in memory until now (FINDINGS_DDL): from here on \`findings\` is the stored table.
+    DROP TABLE temp.main.findings`);
 }

@@ -76,9 +76,14 @@ export interface Rule {
  * The findings table every rule writes to. Columns beyond the reason carry what a decision needs:
  * the field and values of a correction, the row kept for a duplicate, the desa moved to, the
  * suggested action of a review item.
+ *
+ * Temporary while the rules run: decide keys every finding and stores the result as
+ * `main.findings` (pipeline/kunci.ts), so the rows are written to the file once. Stored, each
+ * rule's insert was compressed and written, and rewritten again by the keys (see WORKING_SCHEMA
+ * in pipeline/db.ts).
  */
 export const FINDINGS_DDL = `
-CREATE OR REPLACE TABLE main.findings (
+CREATE OR REPLACE TEMP TABLE findings (
   /** The DTKS row; NULL for a finding about a region (REGION_OUTLIER), which names it in wilayah. */
   id_dtks VARCHAR,
   rule VARCHAR NOT NULL,
@@ -105,5 +110,5 @@ CREATE OR REPLACE TABLE main.findings (
 
 /** The findings columns a rule may emit: all but those the runner fills (rule, action, kunci). */
 export const EMITTED_COLUMNS_DDL = `
-CREATE OR REPLACE TABLE rule_output AS
-SELECT * EXCLUDE (rule, action, kunci) FROM main.findings LIMIT 0`;
+CREATE OR REPLACE TEMP TABLE rule_output AS
+SELECT * EXCLUDE (rule, action, kunci) FROM temp.main.findings LIMIT 0`;

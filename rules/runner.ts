@@ -82,21 +82,21 @@ export function disabledReads(
 export async function runRule(rule: Rule, ctx: RunContext): Promise<void> {
   const { db } = ctx;
   await db.exec(EMITTED_COLUMNS_DDL);
-  const before = await db.count('SELECT count(*) FROM main.findings');
+  const before = await db.count('SELECT count(*) FROM temp.main.findings');
   const emit = async (columns: string, select: string, params?: Record<string, DuckDBValue>) => {
     await db.exec(`INSERT INTO rule_output (${columns}) ${select}`, params);
   };
   await rule.run({ ...ctx, emit });
-  if ((await db.count('SELECT count(*) FROM main.findings')) !== before) {
+  if ((await db.count('SELECT count(*) FROM temp.main.findings')) !== before) {
     throw new Error(`rule ${rule.id} wrote the findings table directly instead of emitting`);
   }
   await checkReasons(db, rule);
   const fill = rule.reasons.length === 1 ? `coalesce(reason, '${rule.reasons[0]}')` : 'reason';
   await db.exec(`
-    INSERT INTO main.findings BY NAME
+    INSERT INTO temp.main.findings BY NAME
     SELECT * REPLACE (${fill} AS reason), '${rule.id}' AS rule, '${rule.action}' AS action
-    FROM rule_output`);
-  await db.exec('DROP TABLE rule_output');
+    FROM temp.main.rule_output`);
+  await db.exec('DROP TABLE temp.main.rule_output');
 }
 
 async function checkReasons(db: Db, rule: Rule): Promise<void> {
