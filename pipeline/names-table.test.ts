@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from './db.js';
-import { jaroWinkler, nameTokens, normaliseName, phoneticKey } from './names.js';
+import { jaroWinkler, nameKeys, nameTokens, normaliseName, phoneticKey } from './names.js';
 import { buildNamesTable } from './names-table.js';
 
 const NAMES = [
@@ -78,9 +79,68 @@ describe('buildNamesTable', () => {
           .join(''),
       );
     }
-    // In nama_asal order, so the table is the same from run to run.
-    const order = rows.map((r) => r.nama_asal);
-    expect(order).toEqual([...order].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
+  it('gives every name the keys nameKeys gives it, put together in SQL or not', async () => {
+    // Names of one to eight words from the reference list of Indonesian names, with titles, the
+    // Haji marks, degrees, the abbreviations M and ST first, dots and commas among them: most are
+    // put together word by word in SQL, the rest go through nameKeys whole.
+    const corpus = (
+      await readFile(new URL('../reference/names/nama-gender-combined.csv', import.meta.url), 'utf8')
+    )
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]?.toUpperCase() ?? '')
+      .filter((w) => /^[A-Z]+$/.test(w));
+    const marks = [
+      'H',
+      'HJ',
+      'DR',
+      'IR',
+      'SE',
+      'SH',
+      'M',
+      'ST',
+      'MUH',
+      'MOCH',
+      'BIN',
+      'BINTI',
+      'S.PD',
+      'H.',
+      'A.MD',
+    ];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    const names = Array.from({ length: 20000 }, () => {
+      const words = Array.from({ length: 1 + random(8) }, () =>
+        random(6) === 0 ? (marks[random(marks.length)] as string) : (corpus[random(corpus.length)] as string),
+      );
+      const name = words.join(' ');
+      return random(20) === 0 ? name.replace(' ', ', ') : random(3) === 0 ? name.toLowerCase() : name;
+    });
+    await db.exec('CREATE TABLE people (nama VARCHAR)');
+    const appender = await db.connection.createAppender('people');
+    for (const name of names) {
+      appender.appendVarchar(name);
+      appender.endRow();
+    }
+    appender.closeSync();
+    await buildNamesTable(db, [{ table: 'people', column: 'nama' }]);
+    const rows = await db.all<NameRow>('SELECT * FROM names');
+    expect(rows).toHaveLength(new Set(names).size);
+    for (const row of rows) {
+      const keys = nameKeys(row.nama_asal);
+      expect(row, row.nama_asal).toMatchObject({
+        nama_norm: keys.norm,
+        nama_gabung: keys.norm.replaceAll(' ', ''),
+        tokens: nameTokens(keys.norm),
+        fonetik: keys.norm === '' ? [] : keys.fonetik,
+        inisial: keys.inisial,
+      });
+    }
   });
 
   it('fills the columns for sample names, empty ones included', async () => {

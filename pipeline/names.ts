@@ -308,7 +308,7 @@ const VARIANTS: Map<string, string> = (() => {
 })();
 
 /** Leading abbreviations that stand for a name only before another token (M. YUSUF, ST. AMINAH). */
-const LEADING_ABBREVIATIONS: Record<string, string> = { M: 'MUHAMMAD', ST: 'SITI' };
+export const LEADING_ABBREVIATIONS: Record<string, string> = { M: 'MUHAMMAD', ST: 'SITI' };
 
 /** One dot-free name token in canonical form: modern spelling, then the variant table. */
 export function canonicalToken(token: string): string {
@@ -497,7 +497,7 @@ export function nameKeys(raw: string): NameKeys {
 const PLAIN_NAME = /^[A-Za-z]+(?: [A-Za-z]+)*$/;
 
 /** What a word of a plain name is: its kind, its canonical token and that token's phonetic key. */
-interface WordInfo {
+export interface WordInfo {
   kind: Kind;
   canonical: string;
   fonetik: string;
@@ -505,7 +505,8 @@ interface WordInfo {
 
 const wordCache = new Map<string, WordInfo>();
 
-function wordInfo(word: string): WordInfo {
+/** What a word (upper case, letters only) of a plain name is, as `nameKeys` reads it. */
+export function wordInfo(word: string): WordInfo {
   return cached(wordCache, word, (w) => {
     const canonical = canonicalToken(w);
     return { kind: kindOf(w), canonical, fonetik: phoneticKey(canonical) };
