@@ -41,10 +41,11 @@ export interface LoadOptions {
   workDir: string;
   /**
    * The profile's reading of the header as written: the column names to load under (canonical keys
-   * for known columns, the header as written for extra ones). Throws when the header cannot be read
-   * (a required column missing, one given twice): called before any data is read.
+   * for known columns, the header as written for extra ones), null for a column not to load. Throws
+   * when the header cannot be read (a required column missing, one given twice): called before any
+   * data is read.
    */
-  mapHeader(header: string[]): string[];
+  mapHeader(header: string[]): (string | null)[];
   /** Whether a row holds the profile's required columns (a workbook's header row may not be its first). */
   holdsRequired(header: string[]): boolean;
   /**

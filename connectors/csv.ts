@@ -12,7 +12,7 @@ export const csv: Connector = {
   format: 'csv',
   sniff: () => true,
   async read(path, options) {
-    let columns: string[] = [];
+    let columns: (string | null)[] = [];
     const scan = await scanCsv(path, {
       workDir: options.workDir,
       name: 'input',
@@ -30,7 +30,7 @@ export const csv: Connector = {
 async function loadScan(
   db: Db,
   scan: Awaited<ReturnType<typeof scanCsv>>,
-  options: LoadOptions & { columns: string[] },
+  options: LoadOptions & { columns: (string | null)[] },
 ): Promise<LoadedInput> {
   const result = await loadCanonicalCopy(db, scan, options);
   return {
@@ -66,17 +66,20 @@ export interface CanonicalCopy {
 
 /**
  * Load a canonical copy into `table`, every column as VARCHAR, with `_sumber` (file) and `_baris`
- * (the record's line in the input); the lines set aside go to `rejectTable`.
+ * (the record's line in the input); the lines set aside go to `rejectTable`. A column named null
+ * is read (a record must still have all its fields) but not loaded.
  */
 export async function loadCanonicalCopy(
   db: Db,
   copy: CanonicalCopy,
-  options: { table: string; columns: string[]; rejectTable: string; sourceName: string },
+  options: { table: string; columns: (string | null)[]; rejectTable: string; sourceName: string },
 ): Promise<{ loaded: number; rejected: number }> {
   const columnSpec = ["'_baris': 'BIGINT'", ...options.columns.map((_, i) => `'c${i}': 'VARCHAR'`)].join(
     ', ',
   );
-  const select = options.columns.map((name, i) => `c${i} AS ${sqlIdent(name)}`).join(', ');
+  const select = options.columns
+    .flatMap((name, i) => (name === null ? [] : [`c${i} AS ${sqlIdent(name)}`]))
+    .join(', ');
   const source = sqlString(options.sourceName);
   // Strict reading with rejects kept, as a safety net only: the copy holds records found well
   // formed, so DuckDB should set nothing aside. If it does, the line number is the copy's prefix

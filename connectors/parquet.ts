@@ -33,11 +33,15 @@ async function loadParquet(
   db: Db,
   path: string,
   options: LoadOptions,
-  file: { sha256: string; bytes: number; header: string[]; columns: string[] },
+  file: { sha256: string; bytes: number; header: string[]; columns: (string | null)[] },
 ): Promise<LoadedInput> {
   const { sha256, bytes, header, columns } = file;
+  // A column named null is not loaded.
   const select = header
-    .map((name, i) => `CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(columns[i] ?? name)}`)
+    .flatMap((name, i) => {
+      const as = columns[i] === undefined ? name : columns[i];
+      return as === null ? [] : [`CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(as)}`];
+    })
     .join(', ');
   // `_baris` is the row's 1-based position.
   await db.exec(`

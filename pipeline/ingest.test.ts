@@ -218,6 +218,103 @@ describe('ingest CSV', () => {
   });
 });
 
+describe('the Dukcapil columns padan never reads', () => {
+  const header = [
+    'NIK',
+    'NO_KK',
+    'NAMA_LGKP',
+    'TMPT_LHR',
+    'TGL_LHR',
+    'JENIS_KLMIN',
+    'ALAMAT',
+    'NO_RT',
+    'NO_RW',
+    'NO_PROP',
+    'NO_KAB',
+    'NO_KEC',
+    'NO_KEL',
+    'STATUS_KAWIN',
+    'AGAMA',
+    'STAT_HIDUP',
+    'CATATAN PETUGAS',
+  ];
+  const values = [
+    '3328015203850002',
+    '3328011201100003',
+    'SITI AMINAH',
+    'TEGAL',
+    '1985-03-12',
+    'PEREMPUAN',
+    'JL. MAWAR 3',
+    '001',
+    '002',
+    '33',
+    '28',
+    '1',
+    '2001',
+    'KAWIN',
+    'ISLAM',
+    'HIDUP',
+    'pindah?',
+  ];
+  const loaded = async () =>
+    (
+      await db.all<{ column_name: string }>(
+        `SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_dukcapil' ORDER BY column_index`,
+      )
+    ).map((r) => r.column_name);
+  const kept = [
+    '_sumber',
+    '_baris',
+    'nik',
+    'no_kk',
+    'nama',
+    'tgl_lahir',
+    'jenis_kelamin',
+    'no_prop',
+    'no_kab',
+    'no_kec',
+    'no_kel',
+    'stat_hidup',
+  ];
+
+  it('are read but not loaded from CSV: address, religion, marital status and extra columns', async () => {
+    const path = await write('dukcapil.csv', `${header.join(';')}\n${values.join(';')}\n`);
+    const report = await ingestInput(db, 'dukcapil', path, { tempDir: dir });
+    expect(report).toMatchObject({
+      rowsRead: 1,
+      rowsLoaded: 1,
+      rowsRejected: 0,
+      extraColumns: ['CATATAN PETUGAS'],
+    });
+    expect(await loaded()).toEqual(kept);
+    expect(await db.one('SELECT nik, nama, stat_hidup, _baris FROM raw_dukcapil')).toEqual({
+      nik: '3328015203850002',
+      nama: 'SITI AMINAH',
+      stat_hidup: 'HIDUP',
+      _baris: 2,
+    });
+  });
+
+  it('and a line that lacks one of them is still rejected as short', async () => {
+    const path = await write(
+      'dukcapil.csv',
+      `${header.join(';')}\n${values.join(';')}\n${values.slice(0, -1).join(';')}\n`,
+    );
+    const report = await ingestInput(db, 'dukcapil', path, { tempDir: dir });
+    expect(report).toMatchObject({ rowsRead: 2, rowsLoaded: 1, rowsRejected: 1 });
+  });
+
+  it('are not loaded from Parquet either', async () => {
+    const path = join(dir, 'dukcapil.parquet');
+    await db.exec(
+      `COPY (SELECT ${header.map((h, i) => `'${values[i]}' AS "${h}"`).join(', ')}) TO '${path}' (FORMAT parquet)`,
+    );
+    await ingestInput(db, 'dukcapil', path, { tempDir: dir });
+    expect(await loaded()).toEqual(kept);
+  });
+});
+
 describe('ingest Parquet', () => {
   it('reads the same layout from Parquet, every column as text', async () => {
     const path = join(dir, 'dtks.parquet');

@@ -8,8 +8,12 @@ import { installParseMacros } from './parse.js';
 import { resolveRegions } from './regions.js';
 import { StepClock } from './steps.js';
 
-/** Raw columns a profile may lack (its optional ones): added as NULL so the SQL below needs no branches. */
-const optional = (profile: Profile) => profile.columns.filter((c) => !c.required).map((c) => c.key);
+/**
+ * Raw columns a profile may lack (its optional ones padan reads): added as NULL so the SQL below
+ * needs no branches.
+ */
+const optional = (profile: Profile) =>
+  profile.columns.filter((c) => !c.required && c.read !== false).map((c) => c.key);
 
 async function addMissingColumns(db: Db, table: string, columns: string[]): Promise<void> {
   const present = new Set(

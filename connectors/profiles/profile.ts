@@ -11,6 +11,12 @@ export interface ProfileColumn {
   required: boolean;
   /** Other spellings seen in real exports. */
   aliases?: readonly string[];
+  /**
+   * false: a column the profile recognises but padan never reads and passes nowhere (Dukcapil's
+   * address, religion, marital status). It is not loaded: personal data padan has no use for stays
+   * out of the run's database (UU PDP's data minimisation), and storing it cost time. Default true.
+   */
+  read?: boolean;
 }
 
 export interface Profile {
