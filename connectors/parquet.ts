@@ -39,8 +39,8 @@ async function loadParquet(
   // A column named null is not loaded.
   const select = header
     .flatMap((name, i) => {
-      const as = columns[i] === undefined ? name : columns[i];
-      return as === null ? [] : [`CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(as)}`];
+      const as = columns[i];
+      return as == null ? [] : [`CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(as)}`];
     })
     .join(', ');
   // `_baris` is the row's 1-based position.

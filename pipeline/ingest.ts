@@ -4,7 +4,7 @@ import { type Connector, type InputFormat, type ReadFile, UnreadableFile } from 
 import { csv } from '../connectors/csv.js';
 import { parquet } from '../connectors/parquet.js';
 import { DUKCAPIL } from '../connectors/profiles/dukcapil.js';
-import { duplicateColumn, mapHeader, type Profile } from '../connectors/profiles/profile.js';
+import { duplicateColumn, loadedColumns, mapHeader, type Profile } from '../connectors/profiles/profile.js';
 import { SIKS_NG } from '../connectors/profiles/siks-ng.js';
 import { xlsx } from '../connectors/xlsx.js';
 import { type Db, sqlIdent, sqlString } from './db.js';
@@ -153,7 +153,7 @@ export async function readInput(
         mapHeader: (header) => {
           assertHeader(role, path, profile, header);
           mapping = mapHeader(profile, header);
-          return loadedColumns(role, profile, mapping);
+          return loadedColumns(profile, mapping);
         },
         holdsRequired: (header) => mapHeader(profile, header).missing.length === 0,
         signal: options.signal,
@@ -204,22 +204,6 @@ export async function readInput(
       }
     },
   };
-}
-
-/**
- * The columns to load, null for one left out. Every DTKS column: its extra columns pass through to
- * dtks_corrected. Of Dukcapil's, only those padan reads (`ProfileColumn.read`): the extract's
- * address, religion, marital status and extra columns are personal data nothing in padan uses, and
- * storing them took about a second of a 1M run's ingest.
- */
-function loadedColumns(
-  role: InputRole,
-  profile: Profile,
-  mapping: ReturnType<typeof mapHeader>,
-): (string | null)[] {
-  if (role === 'dtks') return mapping.columns;
-  const read = new Set(profile.columns.filter((c) => c.read !== false).map((c) => c.key));
-  return mapping.columns.map((column) => (read.has(column) ? column : null));
 }
 
 /** "100 (UNCLOSED QUOTE in column "NAMA"), 2041 (MISSING COLUMNS)": line numbers and fault kinds only. */

@@ -3,6 +3,8 @@ import type { Profile } from './profile.js';
 /** The Dukcapil extract with the field names of the Dukcapil data services (SPEC §1.2). */
 export const DUKCAPIL: Profile = {
   name: 'Dukcapil',
+  // Nothing downstream of the extract shows its other columns: personal data padan has no use for.
+  extraColumns: 'drop',
   columns: [
     { header: 'NIK', key: 'nik', required: true },
     { header: 'NO_KK', key: 'no_kk', required: true },

@@ -22,6 +22,12 @@ export interface ProfileColumn {
 export interface Profile {
   name: string;
   columns: readonly ProfileColumn[];
+  /**
+   * What becomes of a column the profile does not know: 'keep' loads it as written (the DTKS
+   * export's pass through to dtks_corrected, SPEC §1); 'drop' leaves it out, as a column whose
+   * `read` is false (nothing downstream of the Dukcapil extract shows it).
+   */
+  extraColumns: 'keep' | 'drop';
 }
 
 export function headerKey(header: string): string {
@@ -40,7 +46,7 @@ export interface HeaderMapping {
   found: Set<string>;
   /** Required headers that are missing. */
   missing: string[];
-  /** File headers that are not in the profile (kept and passed through). */
+  /** File headers that are not in the profile (loaded or not as `Profile.extraColumns` says). */
   extra: string[];
 }
 
@@ -72,6 +78,18 @@ export function mapHeader(profile: Profile, header: readonly string[]): HeaderMa
   }
   const missing = profile.columns.filter((c) => c.required && !found.has(c.key)).map((c) => c.header);
   return { columns, found, missing, extra };
+}
+
+/**
+ * The columns to load, in file order: a mapping's names, null for a column left out (one whose
+ * `read` is false, and the extra columns of a profile that drops them).
+ */
+export function loadedColumns(profile: Profile, mapping: HeaderMapping): (string | null)[] {
+  const unread = new Set(profile.columns.filter((c) => c.read === false).map((c) => c.key));
+  const extra = new Set(mapping.extra);
+  return mapping.columns.map((column) =>
+    unread.has(column) || (profile.extraColumns === 'drop' && extra.has(column)) ? null : column,
+  );
 }
 
 /** Two header positions (1-based) that name the same column. */

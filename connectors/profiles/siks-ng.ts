@@ -3,6 +3,8 @@ import type { Profile } from './profile.js';
 /** The DTKS export as SIKS-NG writes it (SPEC §1.1). */
 export const SIKS_NG: Profile = {
   name: 'SIKS-NG',
+  // Passed through to dtks_corrected as written (SPEC §1).
+  extraColumns: 'keep',
   columns: [
     { header: 'ID DTKS', key: 'id_dtks', required: true, aliases: ['IDDTKS'] },
     {
