@@ -54,6 +54,17 @@ function snapshot(folder: string): Map<string, string> {
   return out;
 }
 
+/** A copy of padan's region list in `dir/name` whose villages.csv has another header. */
+async function badRegions(name: string): Promise<string> {
+  const regions = join(dir, name);
+  await mkdir(regions, { recursive: true });
+  for (const f of ['provinces.csv', 'regencies.csv', 'districts.csv']) {
+    await copyFile(join(ROOT, 'reference', 'wilayah', f), join(regions, f));
+  }
+  await writeFile(join(regions, 'villages.csv'), 'kode,kecamatan,nama\n11.01.01.2001,11.01.01,LATIUNG\n');
+  return regions;
+}
+
 /** What padan left beside a folder: staging folders, old folders, lock files. */
 function leftovers(folder: string): string[] {
   return readdirSync(dirname(folder)).filter((n) => n.startsWith(`.${basename(folder)}.padan-`));
@@ -193,6 +204,13 @@ describe('a failing rerun over a complete run', () => {
       },
       3,
       /--regions .*regions: villages\.csv is missing/,
+    ],
+    [
+      // A list a user gives can be wrong inside: it is their input, not padan's internal error.
+      '--regions whose villages.csv has another header',
+      async () => [...sampleArgs(good).slice(0, 7), '--regions', await badRegions('regions2')],
+      3,
+      /--regions .*regions2: villages\.csv lacks columns code, district_code, name; its header must be code,district_code,name/,
     ],
     [
       '--plan, which would replace the complete run database',

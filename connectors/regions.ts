@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { type Db, sqlString } from '../pipeline/db.js';
 import { packageRoot } from '../pipeline/paths.js';
 
@@ -257,13 +257,34 @@ export function historicalCodesPath(): string {
   return join(packageRoot(), 'reference', 'wilayah', 'historical_codes.csv');
 }
 
+/**
+ * A file of the region reference that cannot be read as the layout says: a user's `--regions` list
+ * is bad input (the run names the option); padan's own list failing is padan's fault.
+ */
+export class RegionReferenceError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'RegionReferenceError';
+  }
+}
+
 async function readCsvTable(db: Db, table: string, path: string, columns: readonly string[]): Promise<void> {
-  if (!existsSync(path)) throw new Error(`region reference file not found: ${path}`);
+  const file = basename(path);
+  if (!existsSync(path)) throw new RegionReferenceError(`${file} not found`, path);
   // all_varchar: codes must stay text ('11.01' is not a number), names must not be guessed at.
-  await db.exec(
-    `CREATE OR REPLACE TEMP TABLE ${table} AS
-     SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
-  );
+  await db
+    .exec(
+      `CREATE OR REPLACE TEMP TABLE ${table} AS
+       SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
+    )
+    .catch((error: unknown) => {
+      // The reader's reason names the line; region names and codes are public, not personal data.
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new RegionReferenceError(`${file} cannot be read as CSV (${reason})`, path);
+    });
   const present = new Set(
     (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${table})`)).map((r) =>
       r.column_name.trim().toLowerCase(),
@@ -271,8 +292,9 @@ async function readCsvTable(db: Db, table: string, path: string, columns: readon
   );
   const missing = columns.filter((c) => !present.has(c));
   if (missing.length > 0) {
-    throw new Error(
-      `region reference file ${path} lacks column(s) ${missing.join(', ')}; expected ${columns.join(',')}`,
+    throw new RegionReferenceError(
+      `${file} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; its header must be ${columns.join(',')}`,
+      path,
     );
   }
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegionDir, historicalCodesPath, loadRegionReference } from '../connectors/regions.js';
 import { Db } from './db.js';
-import { resolveRegions } from './regions.js';
+import { InputError } from './errors.js';
+import { loadRegions, resolveRegions } from './regions.js';
 
 interface Row {
   id_dtks: string;
@@ -257,9 +258,19 @@ describe('loadRegionReference', () => {
     const custom = await Db.open({ path: ':memory:' });
     try {
       writeFileSync(join(dir, 'provinces.csv'), 'code,nama\n99,Uji\n');
-      await expect(loadRegionReference(custom, dir)).rejects.toThrow(/lacks column\(s\) name/);
+      await expect(loadRegionReference(custom, dir)).rejects.toThrow(
+        /^provinces\.csv lacks column name; its header must be code,name$/,
+      );
+      // Named by the option, as bad input, when the run loads it.
+      const error = await loadRegions(custom, dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toBe(
+        `--regions ${dir}: provinces.csv lacks column name; its header must be code,name`,
+      );
+      writeFileSync(join(dir, 'provinces.csv'), 'code,name\n"99,Uji\n');
+      await expect(loadRegions(custom, dir)).rejects.toThrow(/: provinces\.csv cannot be read as CSV \(/);
       rmSync(join(dir, 'provinces.csv'));
-      await expect(loadRegionReference(custom, dir)).rejects.toThrow(/provinces\.csv/);
+      await expect(loadRegionReference(custom, dir)).rejects.toThrow(/^provinces\.csv not found$/);
     } finally {
       custom.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,20 @@
-import { defineRegionMacros } from '../connectors/regions.js';
+import { defineRegionMacros, loadRegionReference, RegionReferenceError } from '../connectors/regions.js';
 import { type Db, sqlIdent, sqlString } from './db.js';
+import { InputError } from './errors.js';
 import { installParseMacros } from './parse.js';
+
+/**
+ * The region reference loaded (`loadRegionReference`): a list given with `--regions` that cannot be
+ * read is the user's input, named by the option; padan's own list failing stays an internal error.
+ */
+export async function loadRegions(db: Db, dir: string | undefined): Promise<void> {
+  await loadRegionReference(db, dir).catch((error: unknown) => {
+    if (dir !== undefined && error instanceof RegionReferenceError) {
+      throw new InputError(`--regions ${dir}: ${error.message}`, error.file);
+    }
+    throw error;
+  });
+}
 
 export interface ResolveRegionsOptions {
   /** Table with text columns id_dtks, provinsi, kabupaten, kecamatan, desa, kode_wilayah. */

@@ -1,7 +1,6 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadRegionReference } from '../connectors/regions.js';
 import { sha256File } from '../connectors/scan.js';
 import { cellText, readXlsx, type XlsxCell } from '../connectors/xlsx.js';
 import { KEPUTUSAN, KOLOM } from '../reports/labels.js';
@@ -19,6 +18,7 @@ import { REVIEW_DECISIONS_DDL } from './decide.js';
 import { InputError } from './errors.js';
 import type { Logger } from './logger.js';
 import { installParseMacros } from './parse.js';
+import { loadRegions } from './regions.js';
 
 /**
  * The review loop's other half (SPEC §5): `padan apply-review` reads the workbooks dinas sosial send
@@ -422,7 +422,7 @@ export async function applyReview(options: {
   const db = await Db.open({ path: ':memory:' });
   try {
     await installParseMacros(db);
-    await loadRegionReference(db, options.regions);
+    await loadRegions(db, options.regions);
     await readStore(db, store);
     const known = new Set(
       (await db.all<{ s: string }>('SELECT DISTINCT workbook_sha256 AS s FROM review_decisions')).map(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadRegionReference, REGION_FILES } from '../connectors/regions.js';
+import { REGION_FILES } from '../connectors/regions.js';
 import { OutputDir } from '../reports/report.js';
 import { buildSummary } from '../reports/summary.js';
 import { FINDINGS_DDL, type Stage } from '../rules/rule.js';
@@ -30,6 +30,7 @@ import type { Logger } from './logger.js';
 import { MATCHED_VIEW, matchExact } from './match.js';
 import { planMemory } from './memory.js';
 import { normalise, referenceDateOf } from './normalise.js';
+import { loadRegions } from './regions.js';
 import { loadDecisions } from './review.js';
 import { RunFolder } from './run-folder.js';
 import { notePlace, placeOf, StepClock } from './steps.js';
@@ -203,7 +204,7 @@ async function runInFolder(
     });
 
     const norm = await stage('normalise', async () => {
-      await loadRegionReference(db, options.regions);
+      await loadRegions(db, options.regions);
       const result = await normalise(db, options.config, referenceDate, steps.normalise);
       log.debug({ names: result.distinctNames, workers: result.nameWorkers }, 'names normalised');
       if (options.decisions) {
