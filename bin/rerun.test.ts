@@ -213,6 +213,19 @@ describe('a failing rerun over a complete run', () => {
       /--regions .*regions2: villages\.csv lacks columns code, district_code, name; its header must be code,district_code,name/,
     ],
     [
+      // The region reference loads while the DTKS export is scanned: the DTKS fault is still the one reported.
+      'a DTKS file of the wrong layout beside such a --regions',
+      async () => {
+        const text = await readFile(join(SAMPLE, 'dtks.csv'), 'utf8');
+        await writeFile(join(dir, 'layout3.csv'), text.replace('NOMOR NIK', 'NOMOR X'));
+        const args = sampleArgs(good).slice(0, 7);
+        args[args.indexOf('--dtks') + 1] = join(dir, 'layout3.csv');
+        return [...args, '--regions', await badRegions('regions3')];
+      },
+      3,
+      /--dtks .*layout3\.csv: required column "NOMOR NIK" not found/,
+    ],
+    [
       '--plan, which would replace the complete run database',
       async () => [...sampleArgs(good).slice(0, 7), '--plan'],
       2,
