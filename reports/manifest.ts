@@ -1,4 +1,3 @@
-import { sha256File } from '../connectors/scan.js';
 import type { InputReport } from '../pipeline/ingest.js';
 import { NAME_KEY_VERSION } from '../pipeline/names.js';
 import { PARSE_VERSION } from '../pipeline/parse.js';
@@ -21,7 +20,7 @@ export const manifest: Report = {
     const accounting = await checkAccounting(ctx);
     const files: Record<string, { bytes: number; sha256: string; rows?: number }> = {};
     for (const [name, info] of [...out.written.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const { bytes, sha256 } = await sha256File(out.path(name));
+      const { bytes, sha256 } = await out.digest(name);
       files[name] = { bytes, sha256, ...info };
     }
     await db.exec('CHECKPOINT');
