@@ -43,12 +43,14 @@ async function loadParquet(
       return as == null ? [] : [`CAST(${sqlIdent(name)} AS VARCHAR) AS ${sqlIdent(as)}`];
     })
     .join(', ');
-  // `_baris` is the row's 1-based position.
-  await db.exec(`
+  // `_baris` is the row's 1-based position. The rows are stored in any order, as a CSV's are
+  // (loadCanonicalCopy): sorted on their position, a national extract was sorted whole.
+  await db.inAnyOrder(() =>
+    db.exec(`
       CREATE OR REPLACE TABLE ${sqlIdent(options.table)} AS
       SELECT ${sqlString(options.sourceName)} AS _sumber, (file_row_number + 1)::BIGINT AS _baris, ${select}
-      FROM read_parquet(${sqlString(path)}, file_row_number = true)
-      ORDER BY file_row_number`);
+      FROM read_parquet(${sqlString(path)}, file_row_number = true)`),
+  );
   const loaded = await db.count(`SELECT count(*) FROM ${sqlIdent(options.table)}`);
   return {
     format: 'parquet',

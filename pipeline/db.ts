@@ -129,6 +129,21 @@ export class Db {
     return db;
   }
 
+  /**
+   * `fn`'s statements with DuckDB free to store rows in the order its threads make them
+   * (`preserve_insertion_order` off): for a table whose every reader joins or sorts on a key, such
+   * as the raw tables and their `_baris`. Kept in order, DuckDB gathers the threads' pieces and
+   * writes them again in sequence.
+   */
+  async inAnyOrder<T>(fn: () => Promise<T>): Promise<T> {
+    await this.exec('SET preserve_insertion_order = false');
+    try {
+      return await fn();
+    } finally {
+      await this.exec('SET preserve_insertion_order = true');
+    }
+  }
+
   /** Run one or more statements, discarding results. */
   async exec(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
     this.checkSignal();
