@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -330,14 +330,45 @@ function start(args: string[]): ChildProcess {
   });
 }
 
-/** Resolve when the run's staging folder holds `name` (polled: the moment to strike). */
+/**
+ * Resolve when the run's staging folder holds `name`, the moment to strike; false when the run
+ * ended first. The staging folder, once there, is watched as well as polled: a file that lives a
+ * few milliseconds (a COPY's temporary file, on the sample) slipped between polls when the whole
+ * suite kept the machine busy.
+ */
 async function whenStaged(folder: string, name: string, child: ChildProcess): Promise<boolean> {
-  for (;;) {
+  let staging: string | undefined;
+  while (!staging) {
     if (child.exitCode !== null) return false;
-    const staging = leftovers(folder).find((n) => n.includes('padan-staging-'));
-    if (staging && existsSync(join(dirname(folder), staging, name))) return true;
-    await new Promise((r) => setTimeout(r, 2));
+    // This run's own (named by its process): a run killed before leaves its staging folder behind.
+    staging = leftovers(folder).find((n) => n.includes(`padan-staging-${child.pid}-`));
+    if (!staging) await new Promise((r) => setTimeout(r, 2));
   }
+  const stagingDir = join(dirname(folder), staging);
+  return new Promise<boolean>((resolve) => {
+    let watcher: FSWatcher | undefined;
+    const finish = (struck: boolean) => {
+      clearInterval(poll);
+      watcher?.close();
+      child.off('exit', ended);
+      resolve(struck);
+    };
+    const ended = () => finish(existsSync(join(stagingDir, name)));
+    const poll = setInterval(() => {
+      if (existsSync(join(stagingDir, name))) finish(true);
+      else if (child.exitCode !== null) finish(false);
+    }, 2);
+    child.once('exit', ended);
+    try {
+      watcher = watch(stagingDir, (_, file) => {
+        if (file === name) finish(true);
+      });
+      // The folder renamed or removed under the watch: the poll and the exit decide.
+      watcher.on('error', () => undefined);
+    } catch {
+      // The folder is already gone (the run committed or failed): the poll and the exit decide.
+    }
+  });
 }
 
 function exited(
