@@ -87,11 +87,10 @@ export class OutputDir {
     return this.digests.get(name) ?? sha256File(this.path(name));
   }
 
-  /** Record a complete file and queue its hash (or take the one of the text it was written from). */
-  private complete(name: string, file: WrittenFile, text?: string): void {
+  /** Record a complete file and queue its hash (or hash the bytes it was written from). */
+  private complete(name: string, file: WrittenFile, bytes?: Buffer): void {
     this.written.set(name, file);
-    if (text !== undefined) {
-      const bytes = Buffer.from(text, 'utf8');
+    if (bytes !== undefined) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       this.digests.set(name, Promise.resolve({ bytes: bytes.length, sha256 }));
       return;
@@ -125,9 +124,11 @@ export class OutputDir {
   async writeText(name: string, text: string): Promise<void> {
     const tmp = this.temporary(name);
     await mkdir(dirname(tmp), { recursive: true });
-    await writeFile(tmp, text);
+    // Encoded once: the bytes written are the bytes hashed.
+    const bytes = Buffer.from(text, 'utf8');
+    await writeFile(tmp, bytes);
     await rename(tmp, this.path(name));
-    this.complete(name, {}, text);
+    this.complete(name, {}, bytes);
   }
 
   /** A temporary name beside `name` (`dir/.file.tmp`), for writers that stream (workbooks). */
